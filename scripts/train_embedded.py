@@ -1,0 +1,33 @@
+"""Train the embedded model shipped in src/seedner/embedded/.
+
+    python scripts/train_embedded.py ../shared/datasets/msra/train.tsv ../shared/datasets/msra/dev.tsv
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from seedner.model.train import TrainSettings, fit
+
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "seedner" / "embedded"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("train")
+    parser.add_argument("dev")
+    parser.add_argument("-o", "--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--time-budget-min", type=float, default=80)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    settings = TrainSettings(
+        epochs=args.epochs, time_budget_min=args.time_budget_min, limit=args.limit, threads=args.threads
+    )
+    fit(args.train, args.dev, args.out, settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The embedded NER model as a HanLP component: ``hanlp.load(path)`` returns a ``CharNER``.
+
+``predict`` takes a sentence or a list of sentences and returns HanLP's NER shape:
+``(entity, label, start, end)`` tuples with character offsets.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from hanlp.common.component import Component
+from hanlp_common.reflection import classpath_of
+
+from seedner.bio import bio_spans
+from seedner.model.features import Vocab, featurize
+from seedner.model.network import CharBiLSTMCRF
+
+NerSpan = tuple[str, str, int, int]
+HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "dropout")
+
+
+def resolve_device(device: str | int | None) -> torch.device:
+    if device is None or device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if isinstance(device, int):
+        return torch.device("cpu") if device < 0 else torch.device(f"cuda:{device}")
+    return torch.device(device)
+
+
+class CharNER(Component):
+    """Character-level BiLSTM-CRF named entity recognizer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config: dict[str, Any] = {"classpath": classpath_of(self)}
+        self.model: CharBiLSTMCRF | None = None
+        self.chars: Vocab | None = None
+        self.bigrams: Vocab | None = None
+        self.labels: list[str] = []
+        self.device = torch.device("cpu")
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def build(cls, chars: Vocab, bigrams: Vocab, labels: list[str], **hyper: Any) -> CharNER:
+        self = cls()
+        self.chars, self.bigrams, self.labels = chars, bigrams, labels
+        self.config.update({k: v for k, v in hyper.items() if k in HYPERPARAMS})
+        self.config["labels"] = labels
+        self.model = CharBiLSTMCRF(len(chars), len(bigrams), labels, **hyper)
+        return self
+
+    def save(self, save_dir: str | Path, **extra_config: Any) -> None:
+        import hanlp.version
+
+        assert self.model is not None and self.chars is not None and self.bigrams is not None
+        out = Path(save_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        config = {**self.config, **extra_config, "hanlp_version": hanlp.version.__version__}
+        config.pop("load_path", None)
+        (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n")
+        vocab = {"chars": self.chars.itos[2:], "bigrams": self.bigrams.itos[2:]}
+        (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+        # Half precision on disk keeps the shipped model small; it runs in float32.
+        state = {k: v.half() if v.is_floating_point() else v for k, v in self.model.state_dict().items()}
+        torch.save(state, out / "model.pt")
+
+    def load(self, save_dir: str | Path, verbose: bool = False, devices: Any = None, **kwargs: Any) -> None:
+        src = Path(save_dir)
+        self.config.update(json.loads((src / "config.json").read_text(encoding="utf-8")))
+        vocab = json.loads((src / "vocab.json").read_text(encoding="utf-8"))
+        self.chars, self.bigrams = Vocab(vocab["chars"]), Vocab(vocab["bigrams"])
+        self.labels = list(self.config["labels"])
+        hyper = {k: self.config[k] for k in HYPERPARAMS if k in self.config}
+        self.model = CharBiLSTMCRF(len(self.chars), len(self.bigrams), self.labels, **hyper)
+        state = torch.load(src / "model.pt", map_location="cpu", weights_only=True)
+        self.model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+        self.model.eval()
+        self.to(devices if devices is not None else kwargs.get("device"))
+
+    def to(self, device: str | int | None) -> CharNER:
+        self.device = resolve_device(device)
+        if self.model is not None:
+            self.model.to(self.device)
+        return self
+
+    @property
+    def types(self) -> list[str]:
+        return sorted({label[2:] for label in self.labels if label != "O"})
+
+    # -- tensors ------------------------------------------------------------------
+    def tensorize(self, texts: list[str]) -> dict[str, torch.Tensor]:
+        assert self.chars is not None and self.bigrams is not None
+        length = max(len(t) for t in texts)
+        n = len(texts)
+        chars = torch.zeros(n, length, dtype=torch.long)
+        bigrams = torch.zeros(n, length + 1, dtype=torch.long)
+        shapes = torch.zeros(n, length, dtype=torch.long)
+        for i, text in enumerate(texts):
+            c, b, s = featurize(text, self.chars, self.bigrams)
+            chars[i, : len(c)] = torch.tensor(c)
+            bigrams[i, : len(b)] = torch.tensor(b)
+            shapes[i, : len(s)] = torch.tensor(s)
+        lengths = torch.tensor([len(t) for t in texts])
+        mask = torch.arange(length).unsqueeze(0) < lengths.unsqueeze(1)
+        return {
+            "chars": chars.to(self.device),
+            "bigrams": bigrams.to(self.device),
+            "shapes": shapes.to(self.device),
+            "lengths": lengths,
+            "mask": mask.to(self.device),
+        }
+
+    def emissions(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        assert self.model is not None
+        return self.model.emissions(batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"])
+
+    # -- prediction -----------------------------------------------------------------
+    def tag(self, texts: list[str], max_chars: int = 12_000, max_sentences: int = 512) -> list[list[str]]:
+        """BIO tags per character for each text; texts are batched by similar length."""
+        assert self.model is not None
+        results: list[list[str]] = [[] for _ in texts]
+        order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
+        self.model.eval()
+        start = 0
+        with torch.inference_mode():
+            while start < len(order):
+                end = start + 1
+                # Sorted ascending: the last text of a batch is its longest.
+                while (
+                    end < len(order)
+                    and end - start < max_sentences
+                    and len(texts[order[end]]) * (end - start + 1) <= max_chars
+                ):
+                    end += 1
+                idx = order[start:end]
+                batch = self.tensorize([texts[i] for i in idx])
+                paths = self.model.crf.decode(self.emissions(batch), batch["mask"])
+                for i, path in zip(idx, paths):
+                    results[i] = [self.labels[t] for t in path]
+                start = end
+        return results
+
+    def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
+        single = isinstance(data, str)
+        texts = [data] if single else list(data)
+        out = [
+            [(text[s:e], kind, s, e) for s, e, kind in bio_spans(tags)]
+            for text, tags in zip(texts, self.tag(texts, **kwargs))
+        ]
+        return out[0] if single else out

@@ -1,0 +1,102 @@
+"""A linear-chain CRF over batch-first emissions, with BIO transition constraints.
+
+HanLP 2.1.5's own CRF layer mixes up the batch and time axes when fed batch-first
+tensors (its decoder returns paths as long as the batch), so this one is written for
+``(batch, time, tags)`` and is tested against brute-force enumeration.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+NEG = -1e4
+
+
+def bio_constraints(labels: list[str]) -> torch.Tensor:
+    """Additive penalties (tags+1 start row) forbidding transitions BIO does not allow.
+
+    Row ``n`` (the last) stands for the sentence start. ``I-X`` may only follow ``B-X``
+    or ``I-X``.
+    """
+    n = len(labels)
+    allowed = torch.zeros(n + 1, n)
+    for j, to in enumerate(labels):
+        if not to.startswith("I-"):
+            continue
+        kind = to[2:]
+        for i in range(n + 1):
+            frm = labels[i] if i < n else "O"
+            if frm[2:] != kind or frm == "O":
+                allowed[i, j] = NEG
+    return allowed
+
+
+class CRF(nn.Module):
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__()
+        n = len(labels)
+        self.transitions = nn.Parameter(torch.zeros(n, n))  # [from, to]
+        self.start = nn.Parameter(torch.zeros(n))
+        self.end = nn.Parameter(torch.zeros(n))
+        penalty = bio_constraints(labels)
+        self.register_buffer("trans_penalty", penalty[:n], persistent=False)
+        self.register_buffer("start_penalty", penalty[n], persistent=False)
+
+    def _trans(self) -> torch.Tensor:
+        return self.transitions + self.trans_penalty
+
+    def _start(self) -> torch.Tensor:
+        return self.start + self.start_penalty
+
+    def nll(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Sum over the batch of -log p(tags | emissions). ``mask[:, 0]`` must be all true."""
+        batch, length, _ = emissions.shape
+        trans, start = self._trans(), self._start()
+        maskf = mask.to(emissions.dtype)
+        rows = torch.arange(batch, device=emissions.device)
+        # Score of the gold path.
+        emit = emissions.gather(2, tags.unsqueeze(2)).squeeze(2)  # (B, T)
+        gold = start[tags[:, 0]] + (emit * maskf).sum(1)
+        if length > 1:
+            pair = trans[tags[:, :-1], tags[:, 1:]]  # (B, T-1)
+            gold = gold + (pair * maskf[:, 1:]).sum(1)
+        last = mask.long().sum(1) - 1
+        gold = gold + self.end[tags[rows, last]]
+        # Partition function by the forward algorithm.
+        alpha = start.unsqueeze(0) + emissions[:, 0]
+        for t in range(1, length):
+            step = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0), dim=1) + emissions[:, t]
+            alpha = torch.where(mask[:, t].unsqueeze(1), step, alpha)
+        log_z = torch.logsumexp(alpha + self.end.unsqueeze(0), dim=1)
+        return (log_z - gold).sum()
+
+    @torch.no_grad()
+    def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
+        """Viterbi paths, one list of tag ids per sentence (as long as its mask)."""
+        batch, length, _ = emissions.shape
+        trans = self._trans().unsqueeze(0)
+        score = self._start().unsqueeze(0) + emissions[:, 0]
+        backpointers = []
+        for t in range(1, length):
+            best, idx = (score.unsqueeze(2) + trans).max(dim=1)
+            step = best + emissions[:, t]
+            keep = mask[:, t].unsqueeze(1)
+            score = torch.where(keep, step, score)
+            backpointers.append(idx)
+        score = score + self.end.unsqueeze(0)
+        lengths = mask.long().sum(1).tolist()
+        best_last = score.argmax(1).tolist()
+        bp = torch.stack(backpointers, 1).tolist() if backpointers else [[] for _ in range(batch)]
+        paths = []
+        for b in range(batch):
+            n = lengths[b]
+            tag = best_last[b]
+            path = [tag]
+            row = bp[b]
+            for t in range(n - 2, -1, -1):
+                tag = row[t][tag]
+                path.append(tag)
+            path.reverse()
+            paths.append(path)
+        return paths

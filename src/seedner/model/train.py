@@ -1,0 +1,187 @@
+"""Training of the embedded kind of model on character-BIO data (any label set)."""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from seedner.bio import bio_spans, label_set, read_bio_tsv
+from seedner.model.component import CharNER
+from seedner.model.features import build_vocabs
+
+Sentence = tuple[str, list[str]]
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    loss: float
+    seconds: float
+    precision: float
+    recall: float
+    f1: float
+    lr: float
+
+
+@dataclass
+class TrainSettings:
+    epochs: int = 30
+    patience: int = 5
+    lr: float = 2e-3
+    batch_chars: int = 2000
+    hidden: int = 192
+    char_dim: int = 128
+    bigram_dim: int = 64
+    dropout: float = 0.3
+    max_bigrams: int = 100_000
+    min_bigram: int = 2
+    time_budget_min: float | None = None
+    limit: int | None = None
+    seed: int = 1
+    threads: int | None = None
+
+
+@dataclass
+class TrainReport:
+    settings: TrainSettings
+    train_path: str
+    dev_path: str
+    train_sentences: int
+    dev_sentences: int
+    labels: list[str]
+    epochs: list[EpochRecord] = field(default_factory=list)
+    best_epoch: int = 0
+    best_f1: float = 0.0
+    seconds: float = 0.0
+    stopped: str = ""
+
+
+def span_prf(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
+    tp = n_gold = n_pred = 0
+    for g, p in zip(gold, pred):
+        gs, ps = set(bio_spans(g)), set(bio_spans(p))
+        tp += len(gs & ps)
+        n_gold += len(gs)
+        n_pred += len(ps)
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _batches(data: list[Sentence], batch_chars: int, rng: random.Random) -> list[list[Sentence]]:
+    """Length-sorted batches of about ``batch_chars`` characters, in shuffled order."""
+    ordered = sorted(data, key=lambda s: len(s[0]) + rng.random())
+    batches: list[list[Sentence]] = []
+    current: list[Sentence] = []
+    for sent in ordered:
+        if current and len(sent[0]) * (len(current) + 1) > batch_chars:
+            batches.append(current)
+            current = []
+        current.append(sent)
+    if current:
+        batches.append(current)
+    rng.shuffle(batches)
+    return batches
+
+
+def fit(
+    train_path: str | Path,
+    dev_path: str | Path,
+    out_dir: str | Path,
+    settings: TrainSettings | None = None,
+    log: Callable[[str], None] = print,
+) -> TrainReport:
+    """Train, keep the best model on dev F1 in ``out_dir``, write its model card there."""
+    s = settings or TrainSettings()
+    if s.threads:
+        torch.set_num_threads(s.threads)
+    torch.manual_seed(s.seed)
+    rng = random.Random(s.seed)
+    train = [x for x in read_bio_tsv(train_path) if x[0]]
+    if s.limit:
+        train = train[: s.limit]
+    dev = [x for x in read_bio_tsv(dev_path) if x[0]]
+    if not train or not dev:
+        raise ValueError("training and development data must each hold at least one sentence")
+    labels = label_set([t for _, t in train] + [t for _, t in dev])
+    chars, bigrams = build_vocabs(
+        (text for text, _ in train), min_bigram=s.min_bigram, max_bigrams=s.max_bigrams
+    )
+    log(f"{len(train)} training sentences, {len(dev)} dev sentences, labels {labels}, "
+        f"{len(chars)} chars, {len(bigrams)} bigrams")
+    tagger = CharNER.build(
+        chars, bigrams, labels, char_dim=s.char_dim, bigram_dim=s.bigram_dim,
+        hidden=s.hidden, dropout=s.dropout,
+    )
+    tagger.to("auto")
+    model = tagger.model
+    assert model is not None
+    optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
+    label_id = {label: i for i, label in enumerate(labels)}
+    report = TrainReport(s, str(train_path), str(dev_path), len(train), len(dev), labels)
+    dev_texts, dev_gold = [t for t, _ in dev], [g for _, g in dev]
+    started = time.perf_counter()
+    stale = 0
+    for epoch in range(1, s.epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
+        total, n_sent = 0.0, 0
+        batches = _batches(train, s.batch_chars, rng)
+        for step, batch in enumerate(batches, 1):
+            texts = [t for t, _ in batch]
+            tensors = tagger.tensorize(texts)
+            gold = torch.zeros_like(tensors["chars"])
+            for i, (_, tags) in enumerate(batch):
+                gold[i, : len(tags)] = torch.tensor([label_id[t] for t in tags])
+            loss = model.crf.nll(tagger.emissions(tensors), gold, tensors["mask"])
+            optimizer.zero_grad()
+            (loss / len(batch)).backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            total += loss.item()
+            n_sent += len(batch)
+            if step % 200 == 0:
+                log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {total / n_sent:.3f}")
+        precision, recall, f1 = span_prf(dev_gold, tagger.tag(dev_texts))
+        lr = optimizer.param_groups[0]["lr"]
+        record = EpochRecord(epoch, total / n_sent, time.perf_counter() - t0, precision, recall, f1, lr)
+        report.epochs.append(record)
+        log(f"epoch {epoch}: loss/sentence {record.loss:.3f}  dev P {precision:.4f} R {recall:.4f} "
+            f"F1 {f1:.4f}  {record.seconds:.0f}s")
+        if f1 > report.best_f1:
+            report.best_f1, report.best_epoch, stale = f1, epoch, 0
+            tagger.save(out_dir)
+            log(f"  saved best model to {out_dir}")
+        else:
+            stale += 1
+            for group in optimizer.param_groups:
+                group["lr"] *= 0.5
+        report.seconds = time.perf_counter() - started
+        _write_report(report, Path(out_dir))
+        if stale >= s.patience:
+            report.stopped = f"early stop: no dev improvement for {s.patience} epochs"
+            break
+        if s.time_budget_min and report.seconds / 60 * (epoch + 1) / epoch > s.time_budget_min:
+            report.stopped = f"time budget of {s.time_budget_min} min reached"
+            break
+    else:
+        report.stopped = f"all {s.epochs} epochs done"
+    _write_report(report, Path(out_dir))
+    log(f"best dev F1 {report.best_f1:.4f} at epoch {report.best_epoch}; {report.stopped}; "
+        f"{report.seconds / 60:.1f} min")
+    return report
+
+
+def _write_report(report: TrainReport, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    data = asdict(report)
+    data["machine"] = f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
+    (out / "training.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
