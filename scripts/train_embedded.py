@@ -8,6 +8,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import shlex
+import sys
+
+from seedner.model.card import MSRA_TERMS, write_model_card
 from seedner.model.train import TrainSettings, fit
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "seedner" / "embedded"
@@ -27,6 +31,8 @@ def main() -> None:
         epochs=args.epochs, time_budget_min=args.time_budget_min, limit=args.limit, threads=args.threads
     )
     fit(args.train, args.dev, args.out, settings)
+    command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
+    write_model_card(args.out, command, MSRA_TERMS)
 
 
 if __name__ == "__main__":

@@ -34,14 +34,14 @@ class Entity:
 class Document:
     """A unit of input: its id (path or record id), its decoded text and extra fields."""
 
-    id: str
+    id: str | int
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class DocumentResult:
-    id: str
+    id: str | int
     text: str
     entities: list[Entity]
 

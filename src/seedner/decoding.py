@@ -1,0 +1,204 @@
+"""Bytes → text, with encoding detection for Chinese documents.
+
+Detection order (``decode_bytes(data)``):
+
+1. a byte-order mark: UTF-8, UTF-32 LE/BE, UTF-16 LE/BE (the BOM is removed from the text);
+2. strict UTF-8 (only when the data holds no NUL byte);
+3. UTF-16 without BOM: NUL bytes that sit (almost) all at odd offsets (LE) or even offsets (BE),
+   and a decoded text that looks like text;
+4. binary check: NUL bytes, or many C0 control bytes → :class:`DecodeError`;
+5. the Chinese legacy family: GB18030 (a superset of GBK/GB2312) and Big5 (Big5-HKSCS, then
+   CP950), each tried strictly.  When more than one decodes, the text whose Chinese characters
+   are the common ones wins (share of characters in GB2312 level 1 after the traditional →
+   simplified fold, which tells real text from mojibake well even on a few characters), with
+   charset-normalizer's chaos measure (``mess_ratio``) breaking ties, then GB18030.
+
+Line endings are left as they are: offsets are reported into the decoded text.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+__all__ = ["DecodeError", "decode_bytes"]
+
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_LEGACY = ("gb18030", "big5hkscs", "cp950")
+_SAMPLE_BYTES = 64 * 1024  # what the scoring of legacy candidates looks at
+_SCORE_CHARS = 4000
+# C0 controls that do not occur in text files (TAB, LF, VT, FF, CR, ESC and SUB are allowed)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26, 27))
+
+
+class DecodeError(Exception):
+    """The bytes cannot be turned into text; the message is a short cause."""
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Return ``(text, encoding_used)``; ``encoding=None`` detects the encoding.
+
+    With ``encoding`` given the data is decoded strictly with it (a leading BOM character is
+    dropped).  Raises :class:`DecodeError` when the data cannot be decoded.
+    """
+    data = bytes(data)
+    if encoding is not None:
+        return _decode_forced(data, encoding)
+    if not data:
+        return "", "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), _bom_name(name, bom)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"cannot decode as {_bom_name(name, bom)} {_where(exc)}") from None
+    nuls = data.count(0)
+    if not nuls:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    else:
+        found = _utf16_without_bom(data, nuls)
+        if found is not None:
+            return found
+        raise DecodeError("binary file (NUL bytes)")
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > max(2, len(data) // 100):
+        raise DecodeError("binary file (control characters)")
+    return _decode_legacy(data)
+
+
+def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise DecodeError(f"unknown encoding {encoding!r}") from None
+    if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        name = "utf-8-sig"
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"cannot decode as {name} {_where(exc)}") from None
+    except LookupError:  # a codec that is not a text encoding (e.g. "base64")
+        raise DecodeError(f"{encoding!r} is not a text encoding") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, name
+
+
+def _bom_name(name: str, bom: bytes) -> str:
+    if name == "utf-8-sig":
+        return name
+    return f"{name}-{'le' if bom[0] == 0xFF else 'be'}"
+
+
+def _where(exc: UnicodeDecodeError) -> str:
+    return f"(invalid bytes at offset {exc.start})"
+
+
+def _utf16_without_bom(data: bytes, nuls: int) -> tuple[str, str] | None:
+    """UTF-16 with no BOM: NULs (the high bytes of ASCII characters) on one parity only."""
+    if len(data) % 2:
+        return None
+    odd = data[1::2].count(0)
+    even = nuls - odd
+    if odd >= max(2, 0.9 * nuls) or even >= max(2, 0.9 * nuls):
+        name = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            return None
+        if _looks_like_text(text):
+            return (text[1:] if text.startswith("\ufeff") else text), name
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    bad = 0
+    for ch in sample:
+        o = ord(ch)
+        if o < 32:
+            bad += ch not in "\t\n\r\x0b\x0c\x1a\x1b"
+        elif 0xD800 <= o < 0xE000 or 0xE000 <= o < 0xF900 or o == 0xFFFD or o >= 0xF0000:
+            bad += 1
+    return bad <= len(sample) * 0.01
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    candidates: list[tuple[tuple[float, float, int], str]] = []
+    for rank, name in enumerate(_LEGACY):
+        if name == "cp950" and any(c[1] == "big5hkscs" for c in candidates):
+            continue  # CP950 only stands in for Big5 when Big5-HKSCS cannot decode it
+        sample = _decode_prefix(data, name)
+        if sample is None:
+            continue
+        candidates.append(((_common_share(sample), -_chaos(sample), -rank), name))
+    candidates.sort(reverse=True)
+    for _score, name in candidates:
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    raise DecodeError("cannot detect encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+
+
+def _decode_prefix(data: bytes, name: str) -> str | None:
+    """Strictly decode the first ``_SAMPLE_BYTES`` (a sequence cut at the end is dropped)."""
+    chunk = data[:_SAMPLE_BYTES]
+    try:
+        return chunk.decode(name)
+    except UnicodeDecodeError as exc:
+        if len(data) > len(chunk) and exc.start >= len(chunk) - 4:
+            try:
+                return chunk[: exc.start].decode(name)
+            except UnicodeDecodeError:
+                return None
+        return None
+
+
+def _chaos(text: str) -> float:
+    from charset_normalizer.md import mess_ratio  # lazy: keeps `import seedner` light
+
+    return mess_ratio(text[:_SCORE_CHARS], 1.0)
+
+
+def _common_share(text: str) -> float:
+    """Share of non-ASCII characters that are common Chinese characters, minus suspicious ones.
+
+    A character is common when its simplified form (character-level fold) is in GB2312 level 1
+    (the 3,755 most frequent hanzi).  Mojibake from the wrong legacy codec yields rare hanzi,
+    kana, box drawing or private-use characters instead.
+    """
+    from .normalize import fold_text
+
+    good = bad = total = 0
+    for ch in fold_text(text[: _SCORE_CHARS * 4])[:_SCORE_CHARS]:
+        o = ord(ch)
+        if o < 0x80 or 0xC0 <= o < 0x250:  # ASCII, Latin letters (pinyin) are neutral
+            continue
+        total += 1
+        if 0x4E00 <= o < 0xA000:
+            try:
+                lead = ch.encode("gb2312")[0]
+            except UnicodeEncodeError:
+                continue
+            good += 0xB0 <= lead <= 0xD7
+        elif (
+            0xE000 <= o < 0xF900  # private use
+            or 0x3040 <= o < 0x3100  # kana
+            or 0x3100 <= o < 0x3130  # bopomofo
+            or 0x2500 <= o < 0x2580  # box drawing
+            or 0x370 <= o < 0x530  # Greek, Cyrillic
+            or o == 0xFFFD
+        ):
+            bad += 1
+    return (good - bad) / total if total else 0.0
