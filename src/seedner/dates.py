@@ -103,7 +103,11 @@ def _year(s: str) -> str:
 
 
 def _rel_year(s: str) -> str:
-    return f"(?P<ry{s}>大前年|大[后後]年|今年|去年|前年|明年|[后後]年|上年(?![纪紀级級])|本年)"
+    # 如今年轻人, 日本年轻人, 配上年画, 上年纪: 年 belongs to the next word
+    return (
+        f"(?P<ry{s}>大前年|大[后後]年|(?<!如)今年|去年|前年|明年|[后後]年|上年|(?<!日)本年)"
+        "(?![轻輕画畫纪紀级級龄齡])"
+    )
 
 
 def _month(s: str, *, fen: bool = True) -> str:
