@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, overload
 
-from seedner.dates import find_dates, find_reference_date
+from seedner.dates import find_dates, find_reference_date, resolve_month_days
 from seedner.labels import canonical_type
 from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
 
@@ -99,8 +99,11 @@ class Extractor:
         if self.types is not None and "DATE" not in self.types:
             return []
         ref = self.reference_date(doc, norm.text)
+        found = find_dates(norm.text, ref)
+        if ref is None:
+            found = resolve_month_days(found)
         dates = []
-        for m in find_dates(norm.text, ref):
+        for m in found:
             os_, oe = norm.to_original(m.start, m.end)
             dates.append(Entity(doc.text[os_:oe], m.norm, "DATE", "DATE", os_, oe))
         return dates

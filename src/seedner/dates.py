@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["DateMatch", "find_dates", "find_reference_date"]
+__all__ = ["DateMatch", "find_dates", "find_reference_date", "resolve_month_days"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +533,27 @@ def find_dates(text: str, ref: datetime.date | None = None) -> list[DateMatch]:
         taken[start:end] = b"\x01" * (end - start)
         out.append(DateMatch(start, end, text[start:end], norm))
     out.sort(key=lambda d: d.start)
+    return out
+
+
+_MONTH_DAY = re.compile(r"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[日号號]")
+
+
+def resolve_month_days(dates: list[DateMatch]) -> list[DateMatch]:
+    """Give an unresolved month-day (``1月18日``) the year of the closest earlier dated expression.
+
+    Used when a document has no reference date: ``2021年1月18日 …… 1月18日`` resolves the
+    second to 2021-01-18. Relative expressions (``今天``, ``去年``) stay unresolved.
+    """
+    year: int | None = None
+    out = []
+    for d in dates:
+        if d.norm is None and year is not None and (m := _MONTH_DAY.fullmatch(d.text)):
+            norm = _iso(year, _num(m[1]), _num(m[2]))
+            d = DateMatch(d.start, d.end, d.text, norm) if norm else d
+        elif d.norm and d.norm[:4].isdigit():
+            year = int(d.norm[:4])
+        out.append(d)
     return out
 
 

@@ -4,14 +4,16 @@ Detection order (``decode_bytes(data)``):
 
 1. a byte-order mark: UTF-8, UTF-32 LE/BE, UTF-16 LE/BE (the BOM is removed from the text);
 2. strict UTF-8 (only when the data holds no NUL byte);
-3. UTF-16 without BOM: NUL bytes that sit (almost) all at odd offsets (LE) or even offsets (BE),
-   and a decoded text that looks like text;
+3. UTF-16 without BOM, when there are NUL bytes (the high bytes of ASCII characters): the byte
+   order whose text is printable (≥ 95 % assigned, non-control characters) and most Chinese;
 4. binary check: NUL bytes, or many C0 control bytes → :class:`DecodeError`;
 5. the Chinese legacy family: GB18030 (a superset of GBK/GB2312) and Big5 (Big5-HKSCS, then
    CP950), each tried strictly.  When more than one decodes, the text whose Chinese characters
    are the common ones wins (share of characters in GB2312 level 1 after the traditional →
    simplified fold, which tells real text from mojibake well even on a few characters), with
-   charset-normalizer's chaos measure (``mess_ratio``) breaking ties, then GB18030.
+   charset-normalizer's chaos measure (``mess_ratio``) breaking ties, then GB18030;
+6. UTF-16 without BOM and without NUL bytes (CJK-only text, no ASCII at all) is tried first when
+   the data holds C0 control bytes (and taken when ≥ 90 % Chinese), and last of all otherwise.
 
 Line endings are left as they are: offsets are reported into the decoded text.
 """
@@ -53,11 +55,18 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         return "", "utf-8"
     for bom, name in _BOMS:
         if data.startswith(bom):
+            used = _bom_name(name, bom)
             try:
-                return data.decode(name), _bom_name(name, bom)
+                return data.decode(name), used
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"cannot decode as {_bom_name(name, bom)} {_where(exc)}") from None
+                raise DecodeError(f"cannot decode as {used} {_where(exc)}") from None
     nuls = data.count(0)
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls and not nuls:
+        # control bytes but no NUL: maybe UTF-16 of CJK-only text (no ASCII, hence no NUL)
+        found = _utf16_without_bom(data, 0, min_chinese=0.9)
+        if found is not None:
+            return found
     if not nuls:
         try:
             return data.decode("utf-8"), "utf-8"
@@ -68,10 +77,14 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if found is not None:
             return found
         raise DecodeError("binary file (NUL bytes)")
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls > max(2, len(data) // 100):
         raise DecodeError("binary file (control characters)")
-    return _decode_legacy(data)
+    found = _decode_legacy(data)
+    if found is None:
+        found = _utf16_without_bom(data, 0)
+    if found is None:
+        raise DecodeError("cannot detect encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+    return found
 
 
 def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:
@@ -102,38 +115,47 @@ def _where(exc: UnicodeDecodeError) -> str:
     return f"(invalid bytes at offset {exc.start})"
 
 
-def _utf16_without_bom(data: bytes, nuls: int) -> tuple[str, str] | None:
-    """UTF-16 with no BOM: NULs (the high bytes of ASCII characters) on one parity only."""
+def _utf16_without_bom(data: bytes, nuls: int, min_chinese: float = 0.0) -> tuple[str, str] | None:
+    """UTF-16 with no BOM: try the byte order that puts most NULs in high bytes (ASCII), then the
+    other (CJK text has few NULs, and U+XX00 characters put some in low bytes)."""
     if len(data) % 2:
         return None
     odd = data[1::2].count(0)
-    even = nuls - odd
-    if odd >= max(2, 0.9 * nuls) or even >= max(2, 0.9 * nuls):
-        name = "utf-16-le" if odd > even else "utf-16-be"
+    order = ("utf-16-le", "utf-16-be") if 2 * odd >= nuls else ("utf-16-be", "utf-16-le")
+    best: tuple[float, str, str] | None = None
+    for name in order:
         try:
             text = data.decode(name)
         except UnicodeDecodeError:
-            return None
-        if _looks_like_text(text):
-            return (text[1:] if text.startswith("\ufeff") else text), name
-    return None
+            continue
+        text_share, chinese_share = _shares(text)
+        if text_share < 0.95 or chinese_share < min_chinese:
+            continue
+        if best is None or chinese_share > best[0]:
+            best = (chinese_share, text, name)
+    if best is None:
+        return None
+    _share, text, name = best
+    return (text[1:] if text.startswith("\ufeff") else text), name
 
 
-def _looks_like_text(text: str) -> bool:
+def _shares(text: str) -> tuple[float, float]:
+    """Shares of (assigned printable characters or whitespace, ASCII or CJK characters)."""
+    import unicodedata
+
     sample = text[:20000]
     if not sample:
-        return False
-    bad = 0
+        return 0.0, 0.0
+    good = chinese = 0
     for ch in sample:
-        o = ord(ch)
-        if o < 32:
-            bad += ch not in "\t\n\r\x0b\x0c\x1a\x1b"
-        elif 0xD800 <= o < 0xE000 or 0xE000 <= o < 0xF900 or o == 0xFFFD or o >= 0xF0000:
-            bad += 1
-    return bad <= len(sample) * 0.01
+        if ch in "\t\n\r\x0c" or unicodedata.category(ch)[0] in "LNPSZM":
+            good += 1
+            o = ord(ch)
+            chinese += o < 0x80 or 0x2000 <= o < 0x2070 or 0x3000 <= o < 0xA000 or o >= 0xFF00
+    return good / len(sample), chinese / len(sample)
 
 
-def _decode_legacy(data: bytes) -> tuple[str, str]:
+def _decode_legacy(data: bytes) -> tuple[str, str] | None:
     candidates: list[tuple[tuple[float, float, int], str]] = []
     for rank, name in enumerate(_LEGACY):
         if name == "cp950" and any(c[1] == "big5hkscs" for c in candidates):
@@ -148,7 +170,7 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
             return data.decode(name), name
         except UnicodeDecodeError:
             continue
-    raise DecodeError("cannot detect encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+    return None
 
 
 def _decode_prefix(data: bytes, name: str) -> str | None:
