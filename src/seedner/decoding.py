@@ -3,17 +3,19 @@
 Detection order (``decode_bytes(data)``):
 
 1. a byte-order mark: UTF-8, UTF-32 LE/BE, UTF-16 LE/BE (the BOM is removed from the text);
-2. strict UTF-8 (only when the data holds no NUL byte);
-3. UTF-16 without BOM, when there are NUL bytes (the high bytes of ASCII characters): the byte
-   order whose text is printable (≥ 95 % assigned, non-control characters) and most Chinese;
-4. binary check: NUL bytes, or many C0 control bytes → :class:`DecodeError`;
+2. NUL bytes: UTF-16 without BOM (NULs are the high bytes of ASCII characters) when one byte
+   order gives printable text (≥ 95 % assigned, non-control characters; the more Chinese one
+   wins), else strict UTF-8 if NULs are under 1 % of the bytes, else :class:`DecodeError`
+   "binary file";
+3. C0 control bytes (other than TAB, LF, VT, FF, CR, SUB, ESC): UTF-16 of CJK-only text (no
+   ASCII, hence no NUL) when ≥ 90 % Chinese, else "binary file" if more than 1 % of the bytes;
+4. strict UTF-8;
 5. the Chinese legacy family: GB18030 (a superset of GBK/GB2312) and Big5 (Big5-HKSCS, then
    CP950), each tried strictly.  When more than one decodes, the text whose Chinese characters
    are the common ones wins (share of characters in GB2312 level 1 after the traditional →
    simplified fold, which tells real text from mojibake well even on a few characters), with
    charset-normalizer's chaos measure (``mess_ratio``) breaking ties, then GB18030;
-6. UTF-16 without BOM and without NUL bytes (CJK-only text, no ASCII at all) is tried first when
-   the data holds C0 control bytes (and taken when ≥ 90 % Chinese), and last of all otherwise.
+6. last resort: UTF-16 without BOM and without NUL bytes, as in 2.
 
 Line endings are left as they are: offsets are reported into the decoded text.
 """
@@ -61,27 +63,29 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"cannot decode as {used} {_where(exc)}") from None
     nuls = data.count(0)
+    if nuls:
+        found = _utf16_without_bom(data, nuls)
+        if found is not None:
+            return found
+        if nuls * 100 >= len(data):
+            raise DecodeError("binary file (NUL bytes)")
+        try:  # a stray NUL or two in a UTF-8 text file
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            raise DecodeError("binary file (NUL bytes)") from None
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if controls and not nuls:
+    if controls:
         # control bytes but no NUL: maybe UTF-16 of CJK-only text (no ASCII, hence no NUL)
         found = _utf16_without_bom(data, 0, min_chinese=0.9)
         if found is not None:
             return found
-    if not nuls:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    else:
-        found = _utf16_without_bom(data, nuls)
-        if found is not None:
-            return found
-        raise DecodeError("binary file (NUL bytes)")
-    if controls > max(2, len(data) // 100):
-        raise DecodeError("binary file (control characters)")
-    found = _decode_legacy(data)
-    if found is None:
-        found = _utf16_without_bom(data, 0)
+        if controls > max(2, len(data) // 100):
+            raise DecodeError("binary file (control characters)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    found = _decode_legacy(data) or _utf16_without_bom(data, 0)
     if found is None:
         raise DecodeError("cannot detect encoding (not UTF-8, UTF-16, GB18030 or Big5)")
     return found

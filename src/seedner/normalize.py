@@ -67,12 +67,13 @@ _HSPACE_RE = re.compile(
     f"[{_HSPACE}](?<=[{_IDEO})）][{_HSPACE}])(?=([{_HSPACE}]*))\\1(?=[{_IDEO}])"
 )
 _CRLF_RE = re.compile("\r(?=\n)")
+_EOL = "(?:\r\n|\r(?!\n)|\n)"  # atomic: a CRLF is one line end, never CR + LF
 # a line break whose next line starts with a CJK character right away (no indentation)
-_BREAK_RE = re.compile(f"(?:\r\n|\r|\n)(?=[{_CJKISH_CLASS}])")
+_BREAK_RE = re.compile(f"{_EOL}(?=[{_CJKISH_CLASS}])")
 # blank lines (paragraph separators) and line ends
-_PARA_SEP_RE = re.compile(f"(?:\r\n|\r|\n)(?:[{_HSPACE}\f\v]*(?:\r\n|\r|\n))+")
+_PARA_SEP_RE = re.compile(f"{_EOL}(?:[{_HSPACE}\f\v]*{_EOL})+")
 _LINE_RE = re.compile("[^\r\n]*")
-_EOL_RE = re.compile("\r\n|\r|\n")
+_EOL_RE = re.compile(_EOL)
 
 # hard-wrap heuristic, in display columns (CJK = 2)
 _MIN_WRAP_WIDTH = 20  # a wrapped line is at least this wide

@@ -1,0 +1,3 @@
+from seedner.cli import main
+
+main()
