@@ -7,6 +7,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedner.decoding import DecodeError, decode_bytes
 
@@ -164,3 +166,18 @@ def test_large_gb18030_input_is_detected_from_a_sample() -> None:
     assert decode_bytes(original.encode("gb18030")) == (original, "gb18030")
     big5 = TRADITIONAL * 40
     assert decode_bytes(big5.encode("big5")) == (big5, "big5hkscs")
+
+
+ALPHABET = sorted(set(SIMPLIFIED + TRADITIONAL) - {"\x00"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(ALPHABET), max_size=200),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32", "gb18030"]),
+)
+def test_round_trip_property(text: str, codec: str) -> None:
+    """Unicode encodings always come back; GB18030 does for text with enough hanzi."""
+    if codec == "gb18030" and sum("\u4e00" <= c <= "\u9fff" for c in text) < 12:
+        return
+    assert decode_bytes(text.encode(codec))[0] == text

@@ -292,9 +292,10 @@ class _Block:
         while True:
             content_end = _LINE_RE.match(text, pos, end).end()
             line = text[pos:content_end].rstrip()
-            self.starts.append(pos)
-            self.ends.append(pos + len(line))
-            self.widths.append(_width(line))
+            if line:  # an empty line can only be first or last (at the ends of the text)
+                self.starts.append(pos)
+                self.ends.append(pos + len(line))
+                self.widths.append(_width(line))
             eol = _EOL_RE.match(text, content_end, end)
             if eol is None:
                 break
