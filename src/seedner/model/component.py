@@ -15,7 +15,7 @@ from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
 from seedner.bio import bio_spans
-from seedner.model.features import Vocab, featurize
+from seedner.model.features import Featurizer, Vocab
 from seedner.model.network import CharBiLSTMCRF
 
 NerSpan = tuple[str, str, int, int]
@@ -30,6 +30,20 @@ def resolve_device(device: str | int | None) -> torch.device:
     return torch.device(device)
 
 
+def _quantized(model: CharBiLSTMCRF) -> CharBiLSTMCRF:
+    """int8 dynamic quantization of the LSTM and output layer: about twice as fast on CPU.
+
+    Measured on msra/dev: the same F1 to three decimals (see the model card).
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch announces the API's move to torchao
+        return torch.ao.quantization.quantize_dynamic(
+            model, {torch.nn.LSTM, torch.nn.Linear}, dtype=torch.qint8
+        )
+
+
 class CharNER(Component):
     """Character-level BiLSTM-CRF named entity recognizer."""
 
@@ -41,6 +55,7 @@ class CharNER(Component):
         self.bigrams: Vocab | None = None
         self.labels: list[str] = []
         self.device = torch.device("cpu")
+        self._featurizer: Featurizer | None = None
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -79,6 +94,8 @@ class CharNER(Component):
         self.model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
         self.model.eval()
         self.to(devices if devices is not None else kwargs.get("device"))
+        if self.device.type == "cpu" and kwargs.get("quantize", True):
+            self.model = _quantized(self.model)
 
     def to(self, device: str | int | None) -> CharNER:
         self.device = resolve_device(device)
@@ -91,24 +108,21 @@ class CharNER(Component):
         return sorted({label[2:] for label in self.labels if label != "O"})
 
     # -- tensors ------------------------------------------------------------------
+    @property
+    def featurizer(self) -> Featurizer:
+        if self._featurizer is None:
+            assert self.chars is not None and self.bigrams is not None
+            self._featurizer = Featurizer(self.chars, self.bigrams)
+        return self._featurizer
+
     def tensorize(self, texts: list[str]) -> dict[str, torch.Tensor]:
-        assert self.chars is not None and self.bigrams is not None
-        length = max(len(t) for t in texts)
-        n = len(texts)
-        chars = torch.zeros(n, length, dtype=torch.long)
-        bigrams = torch.zeros(n, length + 1, dtype=torch.long)
-        shapes = torch.zeros(n, length, dtype=torch.long)
-        for i, text in enumerate(texts):
-            c, b, s = featurize(text, self.chars, self.bigrams)
-            chars[i, : len(c)] = torch.tensor(c)
-            bigrams[i, : len(b)] = torch.tensor(b)
-            shapes[i, : len(s)] = torch.tensor(s)
+        chars, bigrams, shapes = self.featurizer.encode(texts)
         lengths = torch.tensor([len(t) for t in texts])
-        mask = torch.arange(length).unsqueeze(0) < lengths.unsqueeze(1)
+        mask = torch.arange(chars.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
         return {
-            "chars": chars.to(self.device),
-            "bigrams": bigrams.to(self.device),
-            "shapes": shapes.to(self.device),
+            "chars": torch.from_numpy(chars).to(self.device),
+            "bigrams": torch.from_numpy(bigrams).to(self.device),
+            "shapes": torch.from_numpy(shapes).to(self.device),
             "lengths": lengths,
             "mask": mask.to(self.device),
         }

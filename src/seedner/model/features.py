@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
+
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 
 
@@ -74,11 +76,63 @@ def bigram_strings(folded: list[str]) -> list[str]:
     return [a + b for a, b in zip(padded, padded[1:])]
 
 
-def featurize(text: str, chars: Vocab, bigrams: Vocab) -> tuple[list[int], list[int], list[int]]:
-    """Character ids, bigram ids (n+1 of them, shared by left and right context) and shapes."""
-    folded = [fold_char(c) for c in text]
-    return (
-        [chars.get(c) for c in folded],
-        [bigrams.get(b) for b in bigram_strings(folded)],
-        [char_shape(c) for c in text],
-    )
+def _split_bigram(bigram: str) -> tuple[str, str]:
+    if bigram.startswith(BOS):
+        return BOS, bigram[len(BOS) :]
+    if bigram.endswith(EOS):
+        return bigram[: -len(EOS)], EOS
+    return bigram[0], bigram[1]
+
+
+class Featurizer:
+    """Turns texts into padded id arrays: one dict look-up per character, bigrams vectorized.
+
+    A bigram is looked up by the pair of its characters' ids, so no bigram strings are built.
+    """
+
+    def __init__(self, chars: Vocab, bigrams: Vocab) -> None:
+        self.chars = chars
+        self.bos, self.eos = len(chars), len(chars) + 1
+        self.base = len(chars) + 2
+        self._cache: dict[str, tuple[int, int]] = {}
+        keys, ids = [], []
+        for index, bigram in enumerate(bigrams.itos[2:], 2):
+            a, b = _split_bigram(bigram)
+            ia = self.bos if a == BOS else chars.stoi.get(a)
+            ib = self.eos if b == EOS else chars.stoi.get(b)
+            if ia is not None and ib is not None:
+                keys.append(ia * self.base + ib)
+                ids.append(index)
+        order = np.argsort(np.array(keys, dtype=np.int64))
+        self._keys = np.array(keys, dtype=np.int64)[order]
+        self._ids = np.array(ids, dtype=np.int64)[order]
+
+    def _lookup(self, ch: str) -> tuple[int, int]:
+        found = self._cache.get(ch)
+        if found is None:
+            found = self._cache[ch] = (self.chars.get(fold_char(ch)), char_shape(ch))
+        return found
+
+    def encode(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(chars, bigrams, shapes)``: (n, L), (n, L+1), (n, L) int64 arrays, zero-padded."""
+        n, length = len(texts), max(len(t) for t in texts)
+        chars = np.zeros((n, length), dtype=np.int64)
+        shapes = np.zeros((n, length), dtype=np.int64)
+        left = np.full((n, length + 1), -1, dtype=np.int64)
+        right = np.full((n, length + 1), -1, dtype=np.int64)
+        lookup = self._lookup
+        for i, text in enumerate(texts):
+            size = len(text)
+            pairs = np.array([lookup(c) for c in text], dtype=np.int64).reshape(size, 2)
+            chars[i, :size] = pairs[:, 0]
+            shapes[i, :size] = pairs[:, 1]
+            left[i, 0] = self.bos
+            left[i, 1 : size + 1] = pairs[:, 0]
+            right[i, :size] = pairs[:, 0]
+            right[i, size] = self.eos
+        keys = left * self.base + right
+        pos = np.searchsorted(self._keys, keys).clip(max=max(len(self._keys) - 1, 0))
+        hit = (self._keys[pos] == keys) if len(self._keys) else np.zeros_like(keys, dtype=bool)
+        bigrams = np.where(hit, self._ids[pos] if len(self._ids) else 0, 1)
+        bigrams[(left < 0) | (right < 0)] = 0
+        return chars, bigrams, shapes
