@@ -88,7 +88,9 @@ def test_jsonl_records_on_stdin_keep_ids_and_dates() -> None:
         {"id": 2, "text": "外交部发言人华春莹回答了记者提问。"},
     ]
     data = b"".join(orjson.dumps(r) + b"\n" for r in records)
-    result = runner.invoke(app, ["extract", "-", "--input-format", "jsonl", "-f", "jsonl"], input=data)
+    result = runner.invoke(
+        app, ["extract", "-", "--input-format", "jsonl", "-f", "jsonl"], input=data
+    )
     assert result.exit_code == 0, result.stderr
     out = _jsonl(result.stdout)
     assert [r["id"] for r in out] == ["a1", 2]
@@ -124,7 +126,10 @@ def test_help_does_not_load_torch() -> None:
 def test_closed_pipe_ends_quietly() -> None:
     proc = subprocess.run(
         f"{sys.executable} -m seedner extract {SEEDS} -f jsonl | head -n 1",
-        shell=True, capture_output=True, cwd=ROOT, check=False,
+        shell=True,
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
     )
     assert proc.stdout.count(b"\n") == 1
     assert b"Traceback" not in proc.stderr

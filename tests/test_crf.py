@@ -39,7 +39,9 @@ def test_nll_and_viterbi_match_enumeration_with_padding() -> None:
     nll = crf.nll(emissions, tags, mask)
     expected_nll = torch.tensor(0.0)
     for b, n in enumerate(lengths):
-        scores = {p: _path_score(crf, emissions[b, :n], p) for p in itertools.product(range(5), repeat=n)}
+        scores = {
+            p: _path_score(crf, emissions[b, :n], p) for p in itertools.product(range(5), repeat=n)
+        }
         log_z = torch.logsumexp(torch.stack(list(scores.values())), 0)
         gold = tuple(tags[b, :n].tolist())
         expected_nll = expected_nll + log_z - scores[gold]
@@ -54,7 +56,7 @@ def test_decoding_never_emits_an_inside_tag_without_its_begin() -> None:
     emissions = torch.zeros(1, 3, len(LABELS))
     emissions[0, :, 2] = 50.0  # I-PER everywhere is by far the most likely per character
     (path,) = crf.decode(emissions, torch.ones(1, 3, dtype=torch.bool))
-    assert [LABELS[t] for t in path][0] != "I-PER"
-    for prev, cur in zip(path, path[1:]):
+    assert LABELS[path[0]] != "I-PER"
+    for prev, cur in itertools.pairwise(path):
         if LABELS[cur].startswith("I-"):
             assert LABELS[prev][2:] == LABELS[cur][2:]

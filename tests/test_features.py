@@ -11,7 +11,11 @@ from seedner.model.features import (
     fold_char,
 )
 
-TRAIN = ["国务院总理李鹏今天在北京会见了联合国秘书长。", "１９９８年，上海浦东开发。", "ABC公司在纽约"]
+TRAIN = [
+    "国务院总理李鹏今天在北京会见了联合国秘书长。",
+    "１９９８年，上海浦东开发。",
+    "ABC公司在纽约",
+]
 
 
 def _plain(text: str, chars: Vocab, bigrams: Vocab) -> tuple[list[int], list[int], list[int]]:

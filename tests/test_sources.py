@@ -52,7 +52,9 @@ def test_jsonl_records_keep_ids_and_report_bad_lines(tmp_path: Path) -> None:
 def test_missing_path_and_empty_folder_are_reported_and_others_still_read(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    docs, errors = _collect([str(tmp_path / "nope.txt"), str(empty), str(SEEDS / "000_7010a327d54ec02f.txt")])
+    docs, errors = _collect(
+        [str(tmp_path / "nope.txt"), str(empty), str(SEEDS / "000_7010a327d54ec02f.txt")]
+    )
     assert len(docs) == 1
     assert errors == [
         f"{tmp_path / 'nope.txt'}: no such file or directory",

@@ -1,8 +1,8 @@
 """seedner: people, organizations, places and dates from Chinese documents.
 
-    >>> import seedner
-    >>> result = seedner.extract("李鹏在北京会见了联合国秘书长。")
-    >>> [(e.text, e.type) for e in result.entities]
+>>> import seedner
+>>> result = seedner.extract("李鹏在北京会见了联合国秘书长。")
+>>> [(e.text, e.type) for e in result.entities]
 """
 
 from __future__ import annotations

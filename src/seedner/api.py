@@ -34,7 +34,9 @@ def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
     chosen = frozenset(t.strip().upper() for t in items if t.strip())
     unknown = sorted(chosen - set(ENTITY_TYPES))
     if unknown:
-        raise ValueError(f"unknown entity type(s) {', '.join(unknown)}; choose from {', '.join(ENTITY_TYPES)}")
+        raise ValueError(
+            f"unknown entity type(s) {', '.join(unknown)}; choose from {', '.join(ENTITY_TYPES)}"
+        )
     return chosen or None
 
 
@@ -84,7 +86,9 @@ class Extractor:
                     continue
                 ns, ne = sent.start + s, sent.start + e
                 os_, oe = norm.to_original(ns, ne)
-                found[sent.doc].append(Entity(original[os_:oe], norm.text[ns:ne], kind, label, os_, oe))
+                found[sent.doc].append(
+                    Entity(original[os_:oe], norm.text[ns:ne], kind, label, os_, oe)
+                )
         results = []
         for doc, norm, entities in zip(documents, out["normalized"], found):
             if "DATE" not in {e.type for e in entities}:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def read_bio_tsv(path: str | Path) -> Iterator[tuple[str, list[str]]]:
-    """Yield ``(sentence, tags)`` from a ``CHAR<TAB>TAG`` file with blank lines between sentences."""
+    """``(sentence, tags)`` from a ``CHAR<TAB>TAG`` file, blank lines between sentences."""
     chars: list[str] = []
     tags: list[str] = []
     with open(path, encoding="utf-8") as handle:

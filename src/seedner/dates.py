@@ -536,7 +536,9 @@ def find_dates(text: str, ref: datetime.date | None = None) -> list[DateMatch]:
     return out
 
 
-_MONTH_DAY = re.compile(r"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[日号號]")
+_MONTH_DAY = re.compile(
+    r"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[日号號]"
+)
 
 
 def resolve_month_days(dates: list[DateMatch]) -> list[DateMatch]:

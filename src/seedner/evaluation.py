@@ -121,7 +121,11 @@ def score(gold: list[list[Span]], predicted: list[list[Span]], types: list[str])
 
 
 def evaluate_file(
-    path: str | Path, *, model: str = "embedded", types: str | None = None, device: str | None = None
+    path: str | Path,
+    *,
+    model: str = "embedded",
+    types: str | None = None,
+    device: str | None = None,
 ) -> Scores:
     """Run extraction over the gold texts and score exact span matches."""
     from seedner.api import Extractor, parse_types
@@ -142,13 +146,20 @@ def format_scores(scores: Scores, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{title}: {scores.documents} documents, exact span match", title_justify="left")
+    table = Table(
+        title=f"{title}: {scores.documents} documents, exact span match", title_justify="left"
+    )
     for column in ("type", "precision", "recall", "F1", "gold", "predicted"):
         table.add_column(column, justify="left" if column == "type" else "right")
     rows = [*scores.per_type.items(), ("micro", scores.micro)]
     for name, s in rows:
         table.add_row(
-            name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}", str(s.n_gold), str(s.n_pred),
+            name,
+            f"{s.precision:.4f}",
+            f"{s.recall:.4f}",
+            f"{s.f1:.4f}",
+            str(s.n_gold),
+            str(s.n_pred),
             style="bold" if name == "micro" else None,
         )
     Console().print(table)

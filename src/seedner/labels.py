@@ -5,14 +5,26 @@ from __future__ import annotations
 # Native label (upper-cased) → canonical type. Labels missing here are not reported.
 LABEL_TYPES: dict[str, str] = {
     # Embedded model and MSRA-style corpora
-    "PER": "PER", "ORG": "ORG", "LOC": "LOC", "DATE": "DATE",
+    "PER": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC",
+    "DATE": "DATE",
     # HanLP MSRA (26 types) and OntoNotes label sets
-    "PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC",
-    "GPE": "LOC", "FAC": "LOC",
+    "PERSON": "PER",
+    "ORGANIZATION": "ORG",
+    "LOCATION": "LOC",
+    "GPE": "LOC",
+    "FAC": "LOC",
     # PKU / People's Daily part-of-speech style
-    "NR": "PER", "NT": "ORG", "NS": "LOC", "T": "DATE",
+    "NR": "PER",
+    "NT": "ORG",
+    "NS": "LOC",
+    "T": "DATE",
     # Weibo named mentions
-    "PER.NAM": "PER", "ORG.NAM": "ORG", "LOC.NAM": "LOC", "GPE.NAM": "LOC",
+    "PER.NAM": "PER",
+    "ORG.NAM": "ORG",
+    "LOC.NAM": "LOC",
+    "GPE.NAM": "LOC",
 }
 
 

@@ -42,7 +42,7 @@ def _sentence_texts(normalized: list[Normalized], sentences: list[Sentence]) -> 
 
 
 def build_pipeline(ner: Component) -> Any:
-    """``pipeline(texts=[...])`` → a HanLP ``Document`` with ``normalized``, ``sentences``, ``ner``."""
+    """``pipeline(texts=[...])`` → a HanLP ``Document``: normalized, sentences, ner."""
     return (
         hanlp.pipeline()
         .append(_normalize_all, input_key="texts", output_key="normalized")

@@ -38,7 +38,9 @@ def iter_documents(
     for name in inputs:
         if name == STDIN:
             data = (stdin or sys.stdin.buffer).read()
-            yield from _documents_from_bytes(data, "<stdin>", STDIN, input_format, encoding, on_error)
+            yield from _documents_from_bytes(
+                data, "<stdin>", STDIN, input_format, encoding, on_error
+            )
             continue
         path = Path(name)
         if path.is_dir():
@@ -98,11 +100,11 @@ def _records(text: str, label: str, on_error: ErrorSink) -> Iterator[Document]:
             on_error(f"{where}: malformed JSON ({exc.args[0].split(':')[0]})")
             continue
         if not isinstance(record, dict):
-            on_error(f"{where}: expected a JSON object with a \"text\" field")
+            on_error(f'{where}: expected a JSON object with a "text" field')
             continue
         body = record.get("text")
         if not isinstance(body, str):
-            on_error(f"{where}: record has no \"text\" string")
+            on_error(f'{where}: record has no "text" string')
             continue
         doc_id = record.get("id", where)
         meta = {k: v for k, v in record.items() if k not in ("id", "text")}

@@ -14,12 +14,18 @@ from seedner.cli.common import usage_error
 def evaluate_command(
     gold: Annotated[
         Path,
-        typer.Argument(help="Gold file: character BIO TSV (CHAR<TAB>TAG) or JSON Lines with entities."),
+        typer.Argument(
+            help="Gold file: character BIO TSV (CHAR<TAB>TAG) or JSON Lines with entities."
+        ),
     ],
-    model: Annotated[str, typer.Option(help="embedded, or a folder holding a saved HanLP component.")] = "embedded",
+    model: Annotated[
+        str, typer.Option(help="embedded, or a folder holding a saved HanLP component.")
+    ] = "embedded",
     types: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--types", "-t", help="Score only these types (default: the types in the gold file)."),
+        typer.Option(
+            "--types", "-t", help="Score only these types (default: the types in the gold file)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     device: Annotated[Optional[str], typer.Option(help="auto, cpu, cuda or cuda:N.")] = None,  # noqa: UP045

@@ -26,15 +26,21 @@ class InputFormatOption(str, Enum):
 def extract_command(
     inputs: Annotated[
         list[str],
-        typer.Argument(help="Files, folders (walked recursively) or - for stdin.", show_default=False),
+        typer.Argument(
+            help="Files, folders (walked recursively) or - for stdin.", show_default=False
+        ),
     ],
     fmt: Annotated[
         Optional[OutputFormat],  # noqa: UP045 - typer needs Optional here
-        typer.Option("--format", "-f", help="table (default on a terminal) or jsonl (default when piped)."),
+        typer.Option(
+            "--format", "-f", help="table (default on a terminal) or jsonl (default when piped)."
+        ),
     ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False),
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+        ),
     ] = None,
     types: Annotated[
         Optional[str],  # noqa: UP045
@@ -43,7 +49,9 @@ def extract_command(
     glob: Annotated[str, typer.Option(help="Files to take from folders.")] = "*.txt",
     input_format: Annotated[
         InputFormatOption,
-        typer.Option(help="auto: *.jsonl files are JSON Lines, all else plain text; use jsonl for stdin."),
+        typer.Option(
+            help="auto: *.jsonl files are JSON Lines, all else plain text; use jsonl for stdin."
+        ),
     ] = InputFormatOption.auto,
     encoding: Annotated[
         Optional[str],  # noqa: UP045
@@ -53,7 +61,9 @@ def extract_command(
         Optional[str],  # noqa: UP045
         typer.Option(help="Resolve relative dates (今年, 5月4日) against YYYY-MM-DD."),
     ] = None,
-    model: Annotated[str, typer.Option(help="embedded, or a folder holding a saved HanLP component.")] = "embedded",
+    model: Annotated[
+        str, typer.Option(help="embedded, or a folder holding a saved HanLP component.")
+    ] = "embedded",
     device: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(help="auto, cpu, cuda or cuda:N."),

@@ -37,7 +37,8 @@ returns a `seedner.model.component.CharNER`; weights are stored in half precisio
 * Entity types: {", ".join(types)}
 * Size on disk: {size_mb:.1f} MB (weights + vocabulary)
 * Hyper-parameters: char {s["char_dim"]}, bigram {s["bigram_dim"]} (top {s["max_bigrams"]:,}
-  bigrams seen ≥ {s["min_bigram"]} times), hidden {s["hidden"]} per direction, dropout {s["dropout"]},
+  bigrams seen ≥ {s["min_bigram"]} times), hidden {s["hidden"]} per direction,
+  dropout {s["dropout"]},
   Adam lr {s["lr"]} (halved after an epoch without dev improvement), batches of
   ~{s["batch_chars"]} characters, gradient clipping 5, seed {s["seed"]}.
 

@@ -79,10 +79,14 @@ class CharNER(Component):
         vocab = {"chars": self.chars.itos[2:], "bigrams": self.bigrams.itos[2:]}
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         # Half precision on disk keeps the shipped model small; it runs in float32.
-        state = {k: v.half() if v.is_floating_point() else v for k, v in self.model.state_dict().items()}
+        state = {
+            k: v.half() if v.is_floating_point() else v for k, v in self.model.state_dict().items()
+        }
         torch.save(state, out / "model.pt")
 
-    def load(self, save_dir: str | Path, verbose: bool = False, devices: Any = None, **kwargs: Any) -> None:
+    def load(
+        self, save_dir: str | Path, verbose: bool = False, devices: Any = None, **kwargs: Any
+    ) -> None:
         src = Path(save_dir)
         self.config.update(json.loads((src / "config.json").read_text(encoding="utf-8")))
         vocab = json.loads((src / "vocab.json").read_text(encoding="utf-8"))
@@ -91,7 +95,9 @@ class CharNER(Component):
         hyper = {k: self.config[k] for k in HYPERPARAMS if k in self.config}
         self.model = CharBiLSTMCRF(len(self.chars), len(self.bigrams), self.labels, **hyper)
         state = torch.load(src / "model.pt", map_location="cpu", weights_only=True)
-        self.model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+        self.model.load_state_dict(
+            {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+        )
         self.model.eval()
         self.to(devices if devices is not None else kwargs.get("device"))
         if self.device.type == "cpu" and kwargs.get("quantize", True):
@@ -129,10 +135,14 @@ class CharNER(Component):
 
     def emissions(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         assert self.model is not None
-        return self.model.emissions(batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"])
+        return self.model.emissions(
+            batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"]
+        )
 
     # -- prediction -----------------------------------------------------------------
-    def tag(self, texts: list[str], max_chars: int = 12_000, max_sentences: int = 512) -> list[list[str]]:
+    def tag(
+        self, texts: list[str], max_chars: int = 12_000, max_sentences: int = 512
+    ) -> list[list[str]]:
         """BIO tags per character for each text; texts are batched by similar length."""
         assert self.model is not None
         results: list[list[str]] = [[] for _ in texts]

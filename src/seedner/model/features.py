@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def build_vocabs(
 def bigram_strings(folded: list[str]) -> list[str]:
     """The n+1 bigrams around n characters, boundaries included."""
     padded = [BOS, *folded, EOS]
-    return [a + b for a, b in zip(padded, padded[1:])]
+    return [a + b for a, b in pairwise(padded)]
 
 
 def _split_bigram(bigram: str) -> tuple[str, str]:

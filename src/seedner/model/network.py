@@ -34,7 +34,11 @@ class CharBiLSTMCRF(nn.Module):
         self.crf = CRF(labels)
 
     def emissions(
-        self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor, lengths: torch.Tensor
+        self,
+        chars: torch.Tensor,
+        bigrams: torch.Tensor,
+        shapes: torch.Tensor,
+        lengths: torch.Tensor,
     ) -> torch.Tensor:
         """``bigrams`` has one more column than ``chars``: position i sees bigrams i and i+1."""
         big = self.bigram_embed(bigrams)

@@ -115,11 +115,18 @@ def fit(
     chars, bigrams = build_vocabs(
         (text for text, _ in train), min_bigram=s.min_bigram, max_bigrams=s.max_bigrams
     )
-    log(f"{len(train)} training sentences, {len(dev)} dev sentences, labels {labels}, "
-        f"{len(chars)} chars, {len(bigrams)} bigrams")
+    log(
+        f"{len(train)} training sentences, {len(dev)} dev sentences, labels {labels}, "
+        f"{len(chars)} chars, {len(bigrams)} bigrams"
+    )
     tagger = CharNER.build(
-        chars, bigrams, labels, char_dim=s.char_dim, bigram_dim=s.bigram_dim,
-        hidden=s.hidden, dropout=s.dropout,
+        chars,
+        bigrams,
+        labels,
+        char_dim=s.char_dim,
+        bigram_dim=s.bigram_dim,
+        hidden=s.hidden,
+        dropout=s.dropout,
     )
     tagger.to("auto")
     model = tagger.model
@@ -149,13 +156,19 @@ def fit(
             total += loss.item()
             n_sent += len(batch)
             if step % 200 == 0:
-                log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {total / n_sent:.3f}")
+                log(
+                    f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {total / n_sent:.3f}"
+                )
         precision, recall, f1 = span_prf(dev_gold, tagger.tag(dev_texts))
         lr = optimizer.param_groups[0]["lr"]
-        record = EpochRecord(epoch, total / n_sent, time.perf_counter() - t0, precision, recall, f1, lr)
+        record = EpochRecord(
+            epoch, total / n_sent, time.perf_counter() - t0, precision, recall, f1, lr
+        )
         report.epochs.append(record)
-        log(f"epoch {epoch}: loss/sentence {record.loss:.3f}  dev P {precision:.4f} R {recall:.4f} "
-            f"F1 {f1:.4f}  {record.seconds:.0f}s")
+        log(
+            f"epoch {epoch}: loss/sentence {record.loss:.3f}  dev P {precision:.4f} R {recall:.4f} "
+            f"F1 {f1:.4f}  {record.seconds:.0f}s"
+        )
         if f1 > report.best_f1:
             report.best_f1, report.best_epoch, stale = f1, epoch, 0
             tagger.save(out_dir)
@@ -175,13 +188,17 @@ def fit(
     else:
         report.stopped = f"all {s.epochs} epochs done"
     _write_report(report, Path(out_dir))
-    log(f"best dev F1 {report.best_f1:.4f} at epoch {report.best_epoch}; {report.stopped}; "
-        f"{report.seconds / 60:.1f} min")
+    log(
+        f"best dev F1 {report.best_f1:.4f} at epoch {report.best_epoch}; {report.stopped}; "
+        f"{report.seconds / 60:.1f} min"
+    )
     return report
 
 
 def _write_report(report: TrainReport, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     data = asdict(report)
-    data["machine"] = f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
+    data["machine"] = (
+        f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
+    )
     (out / "training.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
