@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -68,21 +69,37 @@ def extract_command(
         Optional[str],  # noqa: UP045
         typer.Option(help="auto, cpu, cuda or cuda:N."),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="With -o FILE: skip documents whose id is already in FILE, append the rest."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Extract people, organizations, places and dates from Chinese documents."""
-    from seedner.api import Extractor, parse_types
+    from seedner.api import Extractor, parse_date, parse_types
+    from seedner.cli.progress import progress_display
     from seedner.models import ModelError
-    from seedner.sinks import JsonlSink, TableSink
+    from seedner.sinks import JsonlSink, TableSink, completed_ids
     from seedner.sources import iter_documents
 
     try:
         parse_types(types)
     except ValueError as exc:
         raise usage_error(str(exc)) from None
+    if ref_date is not None and parse_date(ref_date) is None:
+        raise usage_error(f"--ref-date {ref_date!r} is not a date YYYY-MM-DD")
     if fmt is None:
         to_terminal = output is None and sys.stdout.isatty()
         fmt = OutputFormat.table if to_terminal else OutputFormat.jsonl
+    done: set[str | int] = set()
+    if resume:
+        if output is None:
+            raise usage_error("--resume needs -o FILE: the output of the run to continue")
+        if fmt is not OutputFormat.jsonl:
+            raise usage_error("--resume works with JSON Lines output (-f jsonl)")
+        done = completed_ids(output)
     try:
         extractor = Extractor(model, types=types, ref_date=ref_date, device=device)
     except (ModelError, ValueError) as exc:
@@ -92,19 +109,21 @@ def extract_command(
     documents = iter_documents(
         inputs, glob=glob, input_format=input_format.value, encoding=encoding, on_error=errors
     )
-    stream = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
-    try:
+    if done:
+        documents = (d for d in documents if d.id not in done)
+    with ExitStack() as stack:
+        sink: JsonlSink | TableSink
         if fmt is OutputFormat.jsonl:
-            sink = JsonlSink(stream)
+            stream = stack.enter_context(open(output, "ab" if resume else "wb")) if output else None
+            sink = JsonlSink(stream or sys.stdout.buffer)
         else:
             from rich.console import Console
 
-            console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
-            sink = TableSink(console)
+            text = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
+            sink = TableSink(Console(file=text) if text else Console())
+        progress = stack.enter_context(progress_display(not quiet))
         for result in extractor.iter_results(documents):
             sink.write(result)
-    finally:
-        if output:
-            stream.close()
+            progress.advance(result)
     if errors.count:
         raise typer.Exit(1)
