@@ -9,6 +9,7 @@ from typing import Any, overload
 
 from seedner.dates import find_dates, find_reference_date, resolve_month_days
 from seedner.labels import canonical_type
+from seedner.spans import tidy_span
 from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
@@ -80,11 +81,13 @@ class Extractor:
         for sent, spans in zip(out["sentences"], out["ner"]):
             norm = out["normalized"][sent.doc]
             original = documents[sent.doc].text
+            sentence = norm.text[sent.start : sent.end]
             for _, label, s, e in spans:
                 kind = canonical_type(label)
-                if kind is None:
+                tidy = tidy_span(sentence, s, e) if kind else None
+                if tidy is None:
                     continue
-                ns, ne = sent.start + s, sent.start + e
+                ns, ne = sent.start + tidy[0], sent.start + tidy[1]
                 os_, oe = norm.to_original(ns, ne)
                 found[sent.doc].append(
                     Entity(original[os_:oe], norm.text[ns:ne], kind, label, os_, oe)

@@ -1,0 +1,49 @@
+"""Clean-up of entity spans found by a model: no edge punctuation, no half-quoted names."""
+
+from __future__ import annotations
+
+import unicodedata
+
+PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")", "（": "）", "【": "】"}
+CLOSERS = {close: open_ for open_, close in PAIRS.items()}
+REACH = 12  # how far outside a span to look for the other half of a quote pair
+
+
+def _is_edge_junk(ch: str) -> bool:
+    return ch.isspace() or (
+        unicodedata.category(ch)[0] in "PZS" and ch not in PAIRS and ch not in CLOSERS
+    )
+
+
+def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Adjust ``text[start:end]`` so quotes and brackets in it are balanced and no
+    punctuation or space sits at its edges; None when nothing is left.
+
+    A span holding one half of a pair is widened to the other half when it lies within
+    ``REACH`` characters (``中国”咨询委员会`` in ``“科创中国”咨询委员会`` becomes the whole
+    name); otherwise the unbalanced mark and what lies beyond it are cut off.
+    """
+    for _ in range(4):  # a few passes settle nested cases
+        changed = False
+        span = text[start:end]
+        for i, ch in enumerate(span):
+            if ch in CLOSERS and CLOSERS[ch] not in span[:i]:
+                left = text.rfind(CLOSERS[ch], max(0, start - REACH), start)
+                start = left if left >= 0 else start + i + 1
+                changed = True
+                break
+            if ch in PAIRS and PAIRS[ch] not in span[i + 1 :]:
+                right = text.find(PAIRS[ch], end, end + REACH)
+                end = right + 1 if right >= 0 else start + i
+                changed = True
+                break
+        while start < end and _is_edge_junk(text[start]):
+            start += 1
+        while end > start and _is_edge_junk(text[end - 1]):
+            end -= 1
+        if end - start > 2 and PAIRS.get(text[start]) == text[end - 1]:
+            start, end = start + 1, end - 1  # 《人民日报》 → 人民日报
+            changed = True
+        if not changed:
+            break
+    return (start, end) if start < end else None
