@@ -9,7 +9,7 @@ from typing import Any, overload
 
 from seedner.dates import find_dates, find_reference_date, resolve_month_days
 from seedner.labels import canonical_type
-from seedner.spans import tidy_span
+from seedner.spans import canonical_form, tidy_span
 from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
@@ -89,9 +89,8 @@ class Extractor:
                     continue
                 ns, ne = sent.start + tidy[0], sent.start + tidy[1]
                 os_, oe = norm.to_original(ns, ne)
-                found[sent.doc].append(
-                    Entity(original[os_:oe], norm.text[ns:ne], kind, label, os_, oe)
-                )
+                canonical = canonical_form(norm.text[ns:ne])
+                found[sent.doc].append(Entity(original[os_:oe], canonical, kind, label, os_, oe))
         results = []
         for doc, norm, entities in zip(documents, out["normalized"], found):
             if "DATE" not in {e.type for e in entities}:

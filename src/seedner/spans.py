@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")", "（": "）", "【": "】"}
@@ -9,10 +10,18 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 REACH = 12  # how far outside a span to look for the other half of a quote pair
 
 
+_SPACE_BY_CJK = re.compile(r"\s+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\s+")
+
+
+def canonical_form(text: str) -> str:
+    """No space next to a Chinese character, one space between other words (John Smith)."""
+    return _SPACE_BY_CJK.sub("", " ".join(text.split()))
+
+
 def _is_edge_junk(ch: str) -> bool:
-    return ch.isspace() or (
-        unicodedata.category(ch)[0] in "PZS" and ch not in PAIRS and ch not in CLOSERS
-    )
+    if ch in PAIRS or ch in CLOSERS:
+        return False
+    return ch.isspace() or unicodedata.category(ch)[0] in "PZSC"
 
 
 def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
