@@ -35,7 +35,7 @@ CONNECT_TIMEOUT = 3.0  # seconds to decide that a model's server cannot be reach
 
 ELECTRA_SMALL = "hfl/chinese-electra-180g-small-discriminator"
 ELECTRA_BASE = "hfl/chinese-electra-180g-base-discriminator"
-MSRA_26 = ("PER", "ORG", "LOC", "DATE")
+FOUR_TYPES = ("PER", "ORG", "LOC", "DATE")
 
 
 class ModelError(Exception):
@@ -58,28 +58,102 @@ class PretrainedModel:
 
 # (constant, aliases, kind, native labels, seedner types, transformer when known)
 _CATALOGUE: tuple[tuple[str, tuple[str, ...], str, str, tuple[str, ...], str | None], ...] = (
-    ("CLOSE_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_SMALL_ZH", ("electra-small",), "mtl",
-     "ner/msra (26 types, used by default), ner/pku, ner/ontonotes", MSRA_26, ELECTRA_SMALL),
-    ("CLOSE_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_BASE_ZH", ("electra-base",), "mtl",
-     "ner/msra (26 types, used by default), ner/pku, ner/ontonotes", MSRA_26, ELECTRA_BASE),
-    ("CLOSE_TOK_POS_NER_SRL_UDEP_SDP_CON_ELECTRA_SMALL_ZH", ("electra-small-udep",), "mtl",
-     "ner/msra (26 types, used by default), ner/pku, ner/ontonotes", MSRA_26, ELECTRA_SMALL),
-    ("CLOSE_TOK_POS_NER_SRL_DEP_SDP_CON_ERNIE_GRAM_ZH", ("ernie-gram",), "mtl",
-     "ner/msra (26 types, used by default), ner/pku, ner/ontonotes", MSRA_26, None),
-    ("OPEN_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_SMALL_ZH", ("open-electra-small",), "mtl",
-     "ner (MSRA, 26 types)", MSRA_26, ELECTRA_SMALL),
-    ("OPEN_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_BASE_ZH", ("open-electra-base",), "mtl",
-     "ner (MSRA, 26 types)", MSRA_26, ELECTRA_BASE),
-    ("UD_ONTONOTES_TOK_POS_LEM_FEA_NER_SRL_DEP_SDP_CON_MMINILMV2L6", ("minilm-l6",), "mtl",
-     "ner (OntoNotes, 18 types)", MSRA_26, "mMiniLMv2L6-no-space"),
-    ("UD_ONTONOTES_TOK_POS_LEM_FEA_NER_SRL_DEP_SDP_CON_MMINILMV2L12", ("minilm-l12",), "mtl",
-     "ner (OntoNotes, 18 types)", MSRA_26, "mMiniLMv2L12-no-space"),
-    ("UD_ONTONOTES_TOK_POS_LEM_FEA_NER_SRL_DEP_SDP_CON_XLMR_BASE", ("xlmr-base",), "mtl",
-     "ner (OntoNotes, 18 types)", MSRA_26, None),
-    ("MSRA_NER_ELECTRA_SMALL_ZH", ("msra-ner-electra-small",), "ner",
-     "MSRA (26 types)", MSRA_26, ELECTRA_SMALL),
-    ("MSRA_NER_BERT_BASE_ZH", ("msra-ner-bert-base",), "ner", "MSRA (3 types)", ("PER", "ORG", "LOC"), None),
-    ("MSRA_NER_ALBERT_BASE_ZH", ("msra-ner-albert-base",), "ner", "MSRA (3 types)", ("PER", "ORG", "LOC"), None),
+    (
+        "CLOSE_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_SMALL_ZH",
+        ("electra-small",),
+        "mtl",
+        "ner/msra (26 types, used by default), ner/pku, ner/ontonotes",
+        FOUR_TYPES,
+        ELECTRA_SMALL,
+    ),
+    (
+        "CLOSE_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_BASE_ZH",
+        ("electra-base",),
+        "mtl",
+        "ner/msra (26 types, used by default), ner/pku, ner/ontonotes",
+        FOUR_TYPES,
+        ELECTRA_BASE,
+    ),
+    (
+        "CLOSE_TOK_POS_NER_SRL_UDEP_SDP_CON_ELECTRA_SMALL_ZH",
+        ("electra-small-udep",),
+        "mtl",
+        "ner/msra (26 types, used by default), ner/pku, ner/ontonotes",
+        FOUR_TYPES,
+        ELECTRA_SMALL,
+    ),
+    (
+        "CLOSE_TOK_POS_NER_SRL_DEP_SDP_CON_ERNIE_GRAM_ZH",
+        ("ernie-gram",),
+        "mtl",
+        "ner/msra (26 types, used by default), ner/pku, ner/ontonotes",
+        FOUR_TYPES,
+        None,
+    ),
+    (
+        "OPEN_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_SMALL_ZH",
+        ("open-electra-small",),
+        "mtl",
+        "ner (MSRA, 26 types)",
+        FOUR_TYPES,
+        ELECTRA_SMALL,
+    ),
+    (
+        "OPEN_TOK_POS_NER_SRL_DEP_SDP_CON_ELECTRA_BASE_ZH",
+        ("open-electra-base",),
+        "mtl",
+        "ner (MSRA, 26 types)",
+        FOUR_TYPES,
+        ELECTRA_BASE,
+    ),
+    (
+        "UD_ONTONOTES_TOK_POS_LEM_FEA_NER_SRL_DEP_SDP_CON_MMINILMV2L6",
+        ("minilm-l6",),
+        "mtl",
+        "ner (OntoNotes, 18 types)",
+        FOUR_TYPES,
+        "mMiniLMv2L6-no-space",
+    ),
+    (
+        "UD_ONTONOTES_TOK_POS_LEM_FEA_NER_SRL_DEP_SDP_CON_MMINILMV2L12",
+        ("minilm-l12",),
+        "mtl",
+        "ner (OntoNotes, 18 types)",
+        FOUR_TYPES,
+        "mMiniLMv2L12-no-space",
+    ),
+    (
+        "UD_ONTONOTES_TOK_POS_LEM_FEA_NER_SRL_DEP_SDP_CON_XLMR_BASE",
+        ("xlmr-base",),
+        "mtl",
+        "ner (OntoNotes, 18 types)",
+        FOUR_TYPES,
+        None,
+    ),
+    (
+        "MSRA_NER_ELECTRA_SMALL_ZH",
+        ("msra-ner-electra-small",),
+        "ner",
+        "MSRA (26 types)",
+        FOUR_TYPES,
+        ELECTRA_SMALL,
+    ),
+    (
+        "MSRA_NER_BERT_BASE_ZH",
+        ("msra-ner-bert-base",),
+        "ner",
+        "MSRA (3 types)",
+        ("PER", "ORG", "LOC"),
+        None,
+    ),
+    (
+        "MSRA_NER_ALBERT_BASE_ZH",
+        ("msra-ner-albert-base",),
+        "ner",
+        "MSRA (3 types)",
+        ("PER", "ORG", "LOC"),
+        None,
+    ),
 )
 
 
@@ -178,7 +252,7 @@ def _hf_cached(repo: str) -> bool:
 
 
 def _find_transformer(config: Any) -> str | None:
-    """The ``transformer`` named in a saved component's config (MTL models nest it in ``encoder``)."""
+    """The ``transformer`` named in a saved component's config (MTL models nest it)."""
     if isinstance(config, dict):
         value = config.get("transformer")
         if isinstance(value, str):
@@ -222,15 +296,25 @@ class ModelStatus:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "hanlp_id": self.hanlp_id, "aliases": list(self.aliases),
-            "kind": self.kind, "labels": self.labels, "types": list(self.types),
-            "licence": self.licence, "present": self.present, "path": self.path,
-            "size_bytes": self.size_bytes, "note": self.note,
+            "name": self.name,
+            "hanlp_id": self.hanlp_id,
+            "aliases": list(self.aliases),
+            "kind": self.kind,
+            "labels": self.labels,
+            "types": list(self.types),
+            "licence": self.licence,
+            "present": self.present,
+            "path": self.path,
+            "size_bytes": self.size_bytes,
+            "note": self.note,
         }
 
 
 def _embedded_status() -> ModelStatus:
     import json
+
+    from seedner.labels import canonical_type
+    from seedner.types import ENTITY_TYPES
 
     present = (EMBEDDED_DIR / "config.json").is_file() and (EMBEDDED_DIR / "model.pt").is_file()
     types: tuple[str, ...] = ()
@@ -239,12 +323,24 @@ def _embedded_status() -> ModelStatus:
         config = json.loads((EMBEDDED_DIR / "config.json").read_text(encoding="utf-8"))
         kinds = sorted({label[2:] for label in config.get("labels", []) if label != "O"})
         labels = ", ".join(kinds)
-        types = tuple(kinds)
-    size = sum((EMBEDDED_DIR / f).stat().st_size for f in ("model.pt", "vocab.json")
-               if (EMBEDDED_DIR / f).is_file())
+        mapped = {canonical_type(k) for k in kinds}
+        types = tuple(t for t in ENTITY_TYPES if t in mapped)
+    size = sum(
+        (EMBEDDED_DIR / f).stat().st_size
+        for f in ("model.pt", "vocab.json")
+        if (EMBEDDED_DIR / f).is_file()
+    )
     return ModelStatus(
-        "embedded", "seedner.model.component.CharNER", (), "char BiLSTM-CRF", labels, types,
-        EMBEDDED_LICENCE, present, str(EMBEDDED_DIR), size if present else None,
+        "embedded",
+        "seedner.model.component.CharNER",
+        (),
+        "char BiLSTM-CRF",
+        labels,
+        types,
+        EMBEDDED_LICENCE,
+        present,
+        str(EMBEDDED_DIR),
+        size if present else None,
         "" if present else "the package's model files are missing",
     )
 
@@ -262,17 +358,30 @@ def model_statuses() -> list[ModelStatus]:
             if tf.present and tf.path is not None:
                 size = (size or 0) + _dir_size(tf.path)
             elif not tf.present:
-                note = f"its transformer {tf.name} is missing" + (f" ({tf.path})" if tf.path else "")
-        rows.append(ModelStatus(
-            info.aliases[0] if info.aliases else info.name, info.name, info.aliases, info.kind,
-            info.labels, info.types, HANLP_LICENCE, here and not note, str(path), size, note,
-        ))
+                note = f"its transformer {tf.name} is missing" + (
+                    f" ({tf.path})" if tf.path else ""
+                )
+        rows.append(
+            ModelStatus(
+                info.aliases[0] if info.aliases else info.name,
+                info.name,
+                info.aliases,
+                info.kind,
+                info.labels,
+                info.types,
+                HANLP_LICENCE,
+                here and not note,
+                str(path),
+                size,
+                note,
+            )
+        )
     return rows
 
 
 # -- reaching the network ---------------------------------------------------------------
 def unreachable(url: str, timeout: float = CONNECT_TIMEOUT) -> str | None:
-    """Why ``url``'s host (or the proxy for it) cannot be reached within ``timeout`` s; None if it can."""
+    """Why ``url``'s host (or its proxy) cannot be reached within ``timeout`` s; None if it can."""
     parsed = urllib.parse.urlparse(url)
     host, port = parsed.hostname or "", parsed.port or (443 if parsed.scheme == "https" else 80)
     proxy = urllib.request.getproxies().get(parsed.scheme)
@@ -306,8 +415,12 @@ def _hanlp_offline_friendly() -> Iterator[None]:
     def no_pypi(*args: Any, **kwargs: Any) -> Any:
         raise ConnectionError("seedner does not ask PyPI")
 
-    saved = (component_util.get_latest_info_from_pypi, component_util.check_version_conflicts,
-             component_util.eprint, io_util.check_outdated)
+    saved = (
+        component_util.get_latest_info_from_pypi,
+        component_util.check_version_conflicts,
+        component_util.eprint,
+        io_util.check_outdated,
+    )
     component_util.get_latest_info_from_pypi = no_pypi
     component_util.check_version_conflicts = no_pypi
     component_util.eprint = lambda *args, **kwargs: None
@@ -315,8 +428,12 @@ def _hanlp_offline_friendly() -> Iterator[None]:
     try:
         yield
     finally:
-        (component_util.get_latest_info_from_pypi, component_util.check_version_conflicts,
-         component_util.eprint, io_util.check_outdated) = saved
+        (
+            component_util.get_latest_info_from_pypi,
+            component_util.check_version_conflicts,
+            component_util.eprint,
+            io_util.check_outdated,
+        ) = saved
 
 
 def _missing_dirs(path: Path) -> list[Path]:
@@ -347,13 +464,15 @@ def _download(url: str, label: str) -> Path:
         if isinstance(exc, KeyboardInterrupt):
             raise
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ModelError(f"model {label!r}: download of {url} failed ({first}); "
-                         f"retry, or fetch it yourself and unzip it as {target}/") from None
+        raise ModelError(
+            f"model {label!r}: download of {url} failed ({first}); "
+            f"retry, or fetch it yourself and unzip it as {target}/"
+        ) from None
     return Path(local)
 
 
 def _fetch_hint(url: str, path: Path) -> str:
-    return f"fetch {url} and unzip it as {path}/ (config.json directly inside)"
+    return f"fetch {url} and unzip it as {path}/"
 
 
 def fetch_pretrained(info: PretrainedModel, label: str | None = None) -> Path:
@@ -382,24 +501,34 @@ def fetch_pretrained(info: PretrainedModel, label: str | None = None) -> Path:
     return path
 
 
-def _offline_message(info: PretrainedModel, label: str, path: Path, tf: TransformerFiles | None,
-                     missing_model: bool, problem: str) -> str:
-    named = label if label == info.name else f"{label} = HanLP {info.name}"
+def _offline_message(
+    info: PretrainedModel,
+    label: str,
+    path: Path,
+    tf: TransformerFiles | None,
+    missing_model: bool,
+    problem: str,
+) -> str:
+    named = label if label == info.name else f"{label} (HanLP {info.name})"
     steps = []
     if missing_model:
         steps.append(_fetch_hint(info.url, path))
     if tf is not None and not tf.present:
         if tf.url is not None and tf.path is not None:
-            steps.append(f"also its transformer {tf.name}: {_fetch_hint(tf.url, tf.path)}")
+            steps.append(f"its transformer {tf.name}: {_fetch_hint(tf.url, tf.path)}")
         else:
-            steps.append(f"also its transformer {tf.name} from the Hugging Face hub "
-                         "(into the Hugging Face cache, e.g. with `huggingface-cli download`)")
-    elif tf is None and missing_model and info.transformer is None:
+            steps.append(
+                f"its transformer {tf.name} from the Hugging Face hub into the "
+                "Hugging Face cache (`huggingface-cli download`)"
+            )
+    elif tf is None and missing_model:
         steps.append("it may also need its transformer's files, fetched on first load")
-    where = "not in the HanLP cache" if missing_model else "in the HanLP cache but incomplete"
-    return (f"model {named!r} is {where} (HANLP_HOME={hanlp_home()}) and cannot be downloaded "
-            f"({problem}); on a machine with internet: {'; '.join(steps)} — or copy those folders "
-            f"from another machine's HANLP_HOME")
+    where = "is not in" if missing_model else "is incomplete in"
+    return (
+        f"model {named} {where} the HanLP cache (HANLP_HOME={hanlp_home()}) and cannot be "
+        f"downloaded ({problem}); on a machine with internet, {'; '.join(steps)} "
+        "— or copy those folders from another machine's HANLP_HOME"
+    )
 
 
 # -- devices ------------------------------------------------------------------------------
@@ -429,8 +558,9 @@ def parse_device(device: str | int | None) -> int | None:
     count = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if value >= count:
         seen = f"{count} CUDA GPU{'s' if count != 1 else ''}" if count else "no CUDA GPU"
-        raise ModelError(f"device {device!r}: torch {torch.__version__} sees {seen}; "
-                         "use --device cpu or auto")
+        raise ModelError(
+            f"device {device!r}: torch {torch.__version__} sees {seen}; use --device cpu or auto"
+        )
     return value
 
 
@@ -450,10 +580,15 @@ def resolve_model_path(model: str) -> Path:
                     return cached
                 raise ModelError(f"model {model!r} is not in the HanLP cache yet ({cached})")
     if not _is_component_dir(path):
-        hint = "" if name == "embedded" else (
-            "; not a HanLP pretrained name or alias either (see `seedner models`)")
-        raise ModelError(f"model {model!r}: no saved HanLP component at {path.resolve()} "
-                         f"(config.json missing){hint}")
+        hint = (
+            ""
+            if name == "embedded"
+            else ("; not a HanLP pretrained name or alias either (see `seedner models`)")
+        )
+        raise ModelError(
+            f"model {model!r}: no saved HanLP component at {path.resolve()} "
+            f"(config.json missing){hint}"
+        )
     return path
 
 
@@ -469,10 +604,8 @@ def load_model(model: str = "embedded", device: str | int | None = None) -> Any:
         path = resolve_model_path(name)
     else:
         info = find_pretrained(name)
-        if info is None:
-            path = resolve_model_path(name)  # raises, naming the folder and the pretrained list
-        else:
-            path = fetch_pretrained(info, name)
+        # No such model: resolve_model_path raises, naming the folder and `seedner models`.
+        path = resolve_model_path(name) if info is None else fetch_pretrained(info, name)
     import hanlp
 
     try:
@@ -480,8 +613,9 @@ def load_model(model: str = "embedded", device: str | int | None = None) -> Any:
             component = hanlp.load(str(path), verbose=False, devices=devices)
     except Exception as exc:  # HanLP wraps failures in many types; report them in one line.
         first = (str(exc).strip().splitlines() or [""])[0]
-        raise ModelError(f"model {model!r} at {path} could not be loaded: "
-                         f"{type(exc).__name__}: {first}") from None
+        raise ModelError(
+            f"model {model!r} at {path} could not be loaded: {type(exc).__name__}: {first}"
+        ) from None
     from seedner.adapters import adapt
 
     try:

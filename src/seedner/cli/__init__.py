@@ -9,6 +9,8 @@ import typer
 
 from seedner.cli.evaluate import evaluate_command
 from seedner.cli.extract import extract_command
+from seedner.cli.models import models_command
+from seedner.cli.train import train_command
 
 app = typer.Typer(
     name="seedner",
@@ -19,6 +21,8 @@ app = typer.Typer(
 )
 app.command("extract")(extract_command)
 app.command("evaluate")(evaluate_command)
+app.command("models")(models_command)
+app.command("train")(train_command)
 
 
 def main() -> None:

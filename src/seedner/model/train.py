@@ -98,8 +98,14 @@ def fit(
     out_dir: str | Path,
     settings: TrainSettings | None = None,
     log: Callable[[str], None] = print,
+    *,
+    on_step: Callable[[int, int, int, float], None] | None = None,
 ) -> TrainReport:
-    """Train, keep the best model on dev F1 in ``out_dir``, write its model card there."""
+    """Train, keep the best model on dev F1 in ``out_dir``, write its model card there.
+
+    ``on_step(epoch, step, steps, loss_per_sentence)``, when given, is called after every
+    optimizer step (for progress displays).
+    """
     s = settings or TrainSettings()
     if s.threads:
         torch.set_num_threads(s.threads)
@@ -155,6 +161,8 @@ def fit(
             optimizer.step()
             total += loss.item()
             n_sent += len(batch)
+            if on_step is not None:
+                on_step(epoch, step, len(batches), total / n_sent)
             if step % 200 == 0:
                 log(
                     f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {total / n_sent:.3f}"
@@ -169,7 +177,7 @@ def fit(
             f"epoch {epoch}: loss/sentence {record.loss:.3f}  dev P {precision:.4f} R {recall:.4f} "
             f"F1 {f1:.4f}  {record.seconds:.0f}s"
         )
-        if f1 > report.best_f1:
+        if f1 > report.best_f1 or report.best_epoch == 0:
             report.best_f1, report.best_epoch, stale = f1, epoch, 0
             tagger.save(out_dir)
             log(f"  saved best model to {out_dir}")
