@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, overload
 
 from seedner.dates import find_dates, find_reference_date, resolve_month_days
 from seedner.labels import canonical_type
+from seedner.normalize import Normalized, normalize
 from seedner.spans import canonical_form, tidy_span
 from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
 
@@ -73,38 +76,81 @@ class Extractor:
         return self.ref_date or find_reference_date(model_text) or parse_date(doc.meta.get("date"))
 
     def run(self, documents: Sequence[Document]) -> list[DocumentResult]:
-        """Extract from one batch of documents; results in input order."""
-        if not documents:
-            return []
-        out = self.pipeline(texts=[d.text for d in documents])
-        found: list[list[Entity]] = [[] for _ in documents]
+        """Extract from a list of documents; results in input order."""
+        return list(self.iter_results(documents))
+
+    def iter_results(
+        self, documents: Iterable[Document], batch_chars: int = BATCH_CHARS
+    ) -> Iterator[DocumentResult]:
+        """Stream results in input order, tagging the sentences of many documents together.
+
+        Text goes to the model in batches of about ``batch_chars`` characters; a document
+        longer than that is cut into blocks, so memory stays bounded by the batch size plus
+        the document itself and its entities.
+        """
+        from seedner.pipeline import Block, cut_blocks
+
+        pending: deque[_Pending] = deque()
+        batch: list[Block] = []
+        size = 0
+        for doc in documents:
+            state = _Pending(doc, normalize(doc.text))
+            pending.append(state)
+            for start, end in cut_blocks(state.norm.text, batch_chars):
+                state.blocks += 1
+                batch.append(Block(state, start, state.norm.text[start:end]))
+                size += end - start
+                if size >= batch_chars:
+                    self._tag(batch)
+                    batch, size = [], 0
+                    yield from self._finished(pending)
+            state.complete = True
+            yield from self._finished(pending)
+        if batch:
+            self._tag(batch)
+        yield from self._finished(pending)
+
+    def _tag(self, blocks: list[Any]) -> None:
+        """Run the pipeline on a batch of blocks; entities go to their documents."""
+        out = self.pipeline(blocks=blocks)
         for sent, spans in zip(out["sentences"], out["ner"]):
-            norm = out["normalized"][sent.doc]
-            original = documents[sent.doc].text
-            sentence = norm.text[sent.start : sent.end]
+            block = blocks[sent.block]
+            state: _Pending = block.key
+            sentence = block.text[sent.start : sent.end]
+            offset = block.start + sent.start
             for _, label, s, e in spans:
                 kind = canonical_type(label)
                 tidy = tidy_span(sentence, s, e) if kind else None
-                if tidy is None:
-                    continue
-                ns, ne = sent.start + tidy[0], sent.start + tidy[1]
-                os_, oe = norm.to_original(ns, ne)
-                canonical = canonical_form(norm.text[ns:ne])
-                found[sent.doc].append(Entity(original[os_:oe], canonical, kind, label, os_, oe))
-        results = []
-        for doc, norm, entities in zip(documents, out["normalized"], found):
-            if "DATE" not in {e.type for e in entities}:
-                entities = _merge_dates(entities, self._dates(doc, norm))
-            if self.types is not None:
-                entities = [e for e in entities if e.type in self.types]
-            entities.sort(key=lambda e: (e.start, e.end))
-            results.append(DocumentResult(doc.id, doc.text, entities))
-        return results
+                if tidy is not None:
+                    state.add(kind, label, offset + tidy[0], offset + tidy[1])
+        for block in blocks:
+            block.key.blocks -= 1
 
-    def _dates(self, doc: Document, norm: Any) -> list[Entity]:
-        if self.types is not None and "DATE" not in self.types:
-            return []
-        ref = self.reference_date(doc, norm.text)
+    def _finished(self, pending: deque[_Pending]) -> Iterator[DocumentResult]:
+        while pending and pending[0].complete and pending[0].blocks == 0:
+            yield self._result(pending.popleft())
+
+    def _result(self, state: _Pending) -> DocumentResult:
+        doc, norm = state.doc, state.norm
+        wants_dates = self.types is None or "DATE" in self.types
+        ref = self.reference_date(doc, norm.text) if wants_dates else None
+        entities = []
+        for e in state.entities:
+            if e.type == "DATE":  # a model's own DATE: normalized by the same rules
+                found = find_dates(e.norm or "", ref)
+                whole = len(found) == 1 and found[0].text == e.norm
+                e = Entity(
+                    e.text, found[0].norm if whole else None, e.type, e.label, e.start, e.end
+                )
+            entities.append(e)
+        if wants_dates:
+            entities = _merge_dates(entities, self._dates(doc, norm, ref))
+        if self.types is not None:
+            entities = [e for e in entities if e.type in self.types]
+        entities.sort(key=lambda e: (e.start, e.end))
+        return DocumentResult(doc.id, doc.text, entities)
+
+    def _dates(self, doc: Document, norm: Normalized, ref: dt.date | None) -> list[Entity]:
         found = find_dates(norm.text, ref)
         if ref is None:
             found = resolve_month_days(found)
@@ -114,28 +160,38 @@ class Extractor:
             dates.append(Entity(doc.text[os_:oe], m.norm, "DATE", "DATE", os_, oe))
         return dates
 
-    def iter_results(
-        self, documents: Iterable[Document], batch_chars: int = BATCH_CHARS
-    ) -> Iterator[DocumentResult]:
-        """Stream results, tagging documents together in batches of about ``batch_chars``."""
-        batch: list[Document] = []
-        size = 0
-        for doc in documents:
-            batch.append(doc)
-            size += len(doc.text)
-            if size >= batch_chars:
-                yield from self.run(batch)
-                batch, size = [], 0
-        if batch:
-            yield from self.run(batch)
+
+class _Pending:
+    """A document whose blocks are being tagged."""
+
+    __slots__ = ("blocks", "complete", "doc", "entities", "norm")
+
+    def __init__(self, doc: Document, norm: Normalized) -> None:
+        self.doc, self.norm = doc, norm
+        self.entities: list[Entity] = []
+        self.blocks = 0  # blocks handed to the model and not yet tagged
+        self.complete = False  # all its blocks are handed out
+
+    def add(self, kind: str, label: str, start: int, end: int) -> None:
+        """An entity at ``[start, end)`` of the normalized text."""
+        os_, oe = self.norm.to_original(start, end)
+        canonical = canonical_form(self.norm.text[start:end])
+        self.entities.append(Entity(self.doc.text[os_:oe], canonical, kind, label, os_, oe))
 
 
 def _merge_dates(entities: list[Entity], dates: list[Entity]) -> list[Entity]:
     """Add rule-found dates that do not overlap an entity of the model."""
-    taken = sorted((e.start, e.end) for e in entities)
+    spans = sorted((e.start, e.end) for e in entities)
+    starts = [s for s, _ in spans]
+    # running maximum of ends: any entity starting before x ends at most at reach[i]
+    reach, top = [], -1
+    for _, end in spans:
+        top = max(top, end)
+        reach.append(top)
     merged = list(entities)
     for d in dates:
-        if not any(s < d.end and d.start < e for s, e in taken):
+        i = bisect_left(starts, d.end)  # entities starting before the date ends
+        if i == 0 or reach[i - 1] <= d.start:
             merged.append(d)
     return merged
 
