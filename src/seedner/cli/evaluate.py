@@ -19,7 +19,10 @@ def evaluate_command(
         ),
     ],
     model: Annotated[
-        str, typer.Option(help="embedded, or a folder holding a saved HanLP component.")
+        str,
+        typer.Option(
+            help="embedded, a HanLP pretrained model (`seedner models`) or a model folder."
+        ),
     ] = "embedded",
     types: Annotated[
         Optional[str],  # noqa: UP045

@@ -63,7 +63,10 @@ def extract_command(
         typer.Option(help="Resolve relative dates (今年, 5月4日) against YYYY-MM-DD."),
     ] = None,
     model: Annotated[
-        str, typer.Option(help="embedded, or a folder holding a saved HanLP component.")
+        str,
+        typer.Option(
+            help="embedded, a HanLP pretrained model (`seedner models`) or a model folder."
+        ),
     ] = "embedded",
     device: Annotated[
         Optional[str],  # noqa: UP045
