@@ -46,6 +46,25 @@ def summarize(result: DocumentResult) -> list[tuple[str, str, int, int]]:
     return rows
 
 
+class CsvSink:
+    """One row per mention: ``id,type,norm,text,label,start,end``, with a header row."""
+
+    FIELDS = ("id", "type", "norm", "text", "label", "start", "end")
+
+    def __init__(self, stream: IO[str]) -> None:
+        import csv
+
+        self.stream = stream
+        self.writer = csv.writer(stream)
+        self.writer.writerow(self.FIELDS)
+
+    def write(self, result: DocumentResult) -> None:
+        self.writer.writerows(
+            (result.id, e.type, e.norm, e.text, e.label, e.start, e.end) for e in result.entities
+        )
+        self.stream.flush()
+
+
 TYPE_STYLES = {"PER": "cyan", "ORG": "magenta", "LOC": "green", "DATE": "yellow"}
 
 

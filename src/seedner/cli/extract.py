@@ -16,6 +16,7 @@ from seedner.cli.common import ErrorLog, usage_error
 class OutputFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
+    csv = "csv"
 
 
 class InputFormatOption(str, Enum):
@@ -34,7 +35,9 @@ def extract_command(
     fmt: Annotated[
         Optional[OutputFormat],  # noqa: UP045 - typer needs Optional here
         typer.Option(
-            "--format", "-f", help="table (default on a terminal) or jsonl (default when piped)."
+            "--format",
+            "-f",
+            help="table (default on a terminal), jsonl (default when piped), csv (row per mention).",
         ),
     ] = None,
     output: Annotated[
@@ -84,7 +87,7 @@ def extract_command(
     from seedner.api import Extractor, parse_date, parse_types
     from seedner.cli.progress import progress_display
     from seedner.models import ModelError
-    from seedner.sinks import JsonlSink, TableSink, completed_ids
+    from seedner.sinks import CsvSink, JsonlSink, TableSink, completed_ids
     from seedner.sources import iter_documents
 
     try:
@@ -115,10 +118,14 @@ def extract_command(
     if done:
         documents = (d for d in documents if d.id not in done)
     with ExitStack() as stack:
-        sink: JsonlSink | TableSink
+        sink: JsonlSink | TableSink | CsvSink
         if fmt is OutputFormat.jsonl:
             stream = stack.enter_context(open(output, "ab" if resume else "wb")) if output else None
             sink = JsonlSink(stream or sys.stdout.buffer)
+        elif fmt is OutputFormat.csv:
+            kwargs = {"encoding": "utf-8", "newline": ""}
+            csv_file = stack.enter_context(open(output, "w", **kwargs)) if output else None
+            sink = CsvSink(csv_file or sys.stdout)
         else:
             from rich.console import Console
 
