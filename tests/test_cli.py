@@ -133,3 +133,16 @@ def test_closed_pipe_ends_quietly() -> None:
     )
     assert proc.stdout.count(b"\n") == 1
     assert b"Traceback" not in proc.stderr
+
+
+def test_csv_has_a_row_per_mention() -> None:
+    import csv
+    import io
+
+    path, text = seed_text("001")
+    result = runner.invoke(app, ["extract", str(path), "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    as_jsonl = _jsonl(runner.invoke(app, ["extract", str(path), "-f", "jsonl"]).stdout)[0]
+    assert len(rows) == len(as_jsonl["entities"])
+    for row in rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["text"]  # newlines survive

@@ -37,7 +37,7 @@ def extract_command(
         typer.Option(
             "--format",
             "-f",
-            help="table (default on a terminal), jsonl (default when piped), csv (row per mention).",
+            help="table (default on a terminal), jsonl (default when piped), csv (per mention).",
         ),
     ] = None,
     output: Annotated[
