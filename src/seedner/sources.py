@@ -6,6 +6,7 @@ naming the input, and the remaining inputs are still read.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -34,17 +35,29 @@ def iter_documents(
     on_error: ErrorSink = _raise,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Document]:
-    """Documents from paths (files, folders walked recursively for ``glob``) or ``-``."""
+    """Documents from paths (files, folders walked recursively for ``glob``) or ``-``.
+
+    JSON Lines are read a line at a time (UTF-8, as JSON requires, unless ``encoding`` says
+    otherwise), so a large record file or an endless stdin never sits in memory whole.
+    """
     for name in inputs:
         if name == STDIN:
-            data = (stdin or sys.stdin.buffer).read()
-            yield from _documents_from_bytes(
-                data, "<stdin>", STDIN, input_format, encoding, on_error
-            )
+            stream = stdin or sys.stdin.buffer
+            if input_format == "jsonl" and encoding is None:
+                yield from _records(stream, "<stdin>", on_error)
+            else:
+                data = stream.read()
+                yield from _documents_from_bytes(
+                    data, "<stdin>", STDIN, input_format, encoding, on_error
+                )
             continue
         path = Path(name)
         if path.is_dir():
-            files = sorted(p for p in path.rglob(glob) if p.is_file())
+            try:
+                files = sorted(p for p in path.rglob(glob) if p.is_file())
+            except OSError as exc:
+                on_error(f"{name}: cannot list this directory ({exc.strerror or exc})")
+                continue
             if not files:
                 on_error(f"{name}: no files matching {glob!r} in this directory")
             for file in files:
@@ -58,14 +71,18 @@ def iter_documents(
 def _documents_from_file(
     path: Path, input_format: InputFormat, encoding: str | None, on_error: ErrorSink
 ) -> Iterator[Document]:
+    fmt = input_format
+    if fmt == "auto":
+        fmt = "jsonl" if path.suffix.lower() == ".jsonl" else "text"
     try:
+        if fmt == "jsonl" and encoding is None:
+            with open(path, "rb") as stream:
+                yield from _records(stream, str(path), on_error)
+            return
         data = path.read_bytes()
     except OSError as exc:
         on_error(f"{path}: cannot read ({exc.strerror or exc})")
         return
-    fmt = input_format
-    if fmt == "auto":
-        fmt = "jsonl" if path.suffix.lower() == ".jsonl" else "text"
     yield from _documents_from_bytes(data, str(path), str(path), fmt, encoding, on_error)
 
 
@@ -83,14 +100,15 @@ def _documents_from_bytes(
         on_error(f"{label}: {exc}")
         return
     if input_format == "jsonl":
-        yield from _records(text, label, on_error)
+        yield from _records(io.BytesIO(text.encode("utf-8")), label, on_error)
     else:
         yield Document(doc_id, text)
 
 
-def _records(text: str, label: str, on_error: ErrorSink) -> Iterator[Document]:
+def _records(stream: BinaryIO, label: str, on_error: ErrorSink) -> Iterator[Document]:
     """One document per JSON Lines record ``{"id": ..., "text": ...}``; blank lines skipped."""
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(stream, 1):
+        line = raw.removeprefix(b"\xef\xbb\xbf") if lineno == 1 else raw
         if not line.strip():
             continue
         where = f"{label}:{lineno}"
