@@ -80,23 +80,18 @@ class CRF(nn.Module):
         backpointers = []
         for t in range(1, length):
             best, idx = (score.unsqueeze(2) + trans).max(dim=1)
-            step = best + emissions[:, t]
-            keep = mask[:, t].unsqueeze(1)
-            score = torch.where(keep, step, score)
+            score = torch.where(mask[:, t].unsqueeze(1), best + emissions[:, t], score)
             backpointers.append(idx)
-        score = score + self.end.unsqueeze(0)
-        lengths = mask.long().sum(1).tolist()
-        best_last = score.argmax(1).tolist()
-        bp = torch.stack(backpointers, 1).tolist() if backpointers else [[] for _ in range(batch)]
-        paths = []
-        for b in range(batch):
-            n = lengths[b]
-            tag = best_last[b]
-            path = [tag]
-            row = bp[b]
-            for t in range(n - 2, -1, -1):
-                tag = row[t][tag]
-                path.append(tag)
-            path.reverse()
-            paths.append(path)
-        return paths
+        last = (score + self.end.unsqueeze(0)).argmax(1)
+        lengths = mask.long().sum(1)
+        # Follow the back-pointers for the whole batch at once; each sentence starts from
+        # its own last position (before it, the values are overwritten; after, unused).
+        paths = torch.empty(batch, length, dtype=torch.long, device=emissions.device)
+        tag = last
+        for t in range(length - 1, -1, -1):
+            tag = torch.where(lengths - 1 == t, last, tag)
+            paths[:, t] = tag
+            if t:
+                tag = backpointers[t - 1].gather(1, tag.unsqueeze(1)).squeeze(1)
+        rows = paths.tolist()
+        return [row[:n] for row, n in zip(rows, lengths.tolist())]
