@@ -95,7 +95,9 @@ class Featurizer:
         self.chars = chars
         self.bos, self.eos = len(chars), len(chars) + 1
         self.base = len(chars) + 2
-        self._cache: dict[str, tuple[int, int]] = {}
+        # character id and shape by code point, -1 until first seen
+        self._ids = np.full(0x110000, -1, dtype=np.int32)
+        self._shapes = np.zeros(0x110000, dtype=np.int8)
         keys, ids = [], []
         for index, bigram in enumerate(bigrams.itos[2:], 2):
             a, b = _split_bigram(bigram)
@@ -106,34 +108,48 @@ class Featurizer:
                 ids.append(index)
         order = np.argsort(np.array(keys, dtype=np.int64))
         self._keys = np.array(keys, dtype=np.int64)[order]
-        self._ids = np.array(ids, dtype=np.int64)[order]
+        self._ids_of_keys = np.array(ids, dtype=np.int64)[order]
 
-    def _lookup(self, ch: str) -> tuple[int, int]:
-        found = self._cache.get(ch)
-        if found is None:
-            found = self._cache[ch] = (self.chars.get(fold_char(ch)), char_shape(ch))
-        return found
+    def _codes_to_ids(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Character ids and shapes by code point; tables fill in as new characters appear."""
+        ids = self._ids[codes]
+        unseen = ids < 0
+        if unseen.any():
+            for code in np.unique(codes[unseen]).tolist():
+                ch = chr(code)
+                self._ids[code] = self.chars.get(fold_char(ch))
+                self._shapes[code] = char_shape(ch)
+            ids = self._ids[codes]
+        return ids.astype(np.int64), self._shapes[codes].astype(np.int64)
 
     def encode(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(chars, bigrams, shapes)``: (n, L), (n, L+1), (n, L) int64 arrays, zero-padded."""
-        n, length = len(texts), max(len(t) for t in texts)
+        """``(chars, bigrams, shapes)``: (n, L), (n, L+1), (n, L) int64 arrays, zero-padded.
+
+        Texts must not be empty.
+        """
+        n = len(texts)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+        length = int(lengths.max())
+        joined = "".join(texts).encode("utf-32-le", errors="surrogatepass")
+        ids, shape_ids = self._codes_to_ids(np.frombuffer(joined, dtype=np.uint32))
+        rows = np.repeat(np.arange(n), lengths)
+        cols = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         chars = np.zeros((n, length), dtype=np.int64)
         shapes = np.zeros((n, length), dtype=np.int64)
+        chars[rows, cols] = ids
+        shapes[rows, cols] = shape_ids
+        # bigram i is (char i-1, char i), with sentence-boundary symbols at both ends
         left = np.full((n, length + 1), -1, dtype=np.int64)
         right = np.full((n, length + 1), -1, dtype=np.int64)
-        lookup = self._lookup
-        for i, text in enumerate(texts):
-            size = len(text)
-            pairs = np.array([lookup(c) for c in text], dtype=np.int64).reshape(size, 2)
-            chars[i, :size] = pairs[:, 0]
-            shapes[i, :size] = pairs[:, 1]
-            left[i, 0] = self.bos
-            left[i, 1 : size + 1] = pairs[:, 0]
-            right[i, :size] = pairs[:, 0]
-            right[i, size] = self.eos
+        left[:, 0] = self.bos
+        left[rows, cols + 1] = ids
+        right[rows, cols] = ids
+        right[np.arange(n), lengths] = self.eos
         keys = left * self.base + right
-        pos = np.searchsorted(self._keys, keys).clip(max=max(len(self._keys) - 1, 0))
-        hit = (self._keys[pos] == keys) if len(self._keys) else np.zeros_like(keys, dtype=bool)
-        bigrams = np.where(hit, self._ids[pos] if len(self._ids) else 0, 1)
+        if len(self._keys):
+            pos = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
+            bigrams = np.where(self._keys[pos] == keys, self._ids_of_keys[pos], 1)
+        else:
+            bigrams = np.ones_like(keys)
         bigrams[(left < 0) | (right < 0)] = 0
         return chars, bigrams, shapes
