@@ -57,6 +57,7 @@ except ImportError:
 
 from seedner.bio import bio_spans, read_bio_tsv  # noqa: E402
 from seedner.evaluation import Scores, score  # noqa: E402
+from seedner.labels import canonical_type  # noqa: E402
 
 # --------------------------------------------------------------------------- data
 
@@ -67,7 +68,10 @@ def read_dev(path: Path, limit: int | None) -> tuple[list[str], list[list[Span]]
         if limit is not None and len(texts) >= limit:
             break
         texts.append(text)
-        gold.append(bio_spans(tags))
+        # corpus labels mapped to the three types (Weibo: PER.NAM → PER, GPE.NAM → LOC,
+        # nominal mentions such as PER.NOM dropped)
+        spans = [(s, e, canonical_type(k)) for s, e, k in bio_spans(tags)]
+        gold.append([(s, e, k) for s, e, k in spans if k in TYPES])
     return texts, gold
 
 
