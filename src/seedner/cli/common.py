@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated, Optional
 
 import typer
+
+# Options that several commands share.
+ModelOption = Annotated[
+    str,
+    typer.Option(help="embedded, a HanLP pretrained model (`seedner models`) or a model folder."),
+]
+DeviceOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional here
+    typer.Option(help="auto, cpu, cuda or cuda:N."),
+]
 
 
 class ErrorLog:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from seedner.cli.common import usage_error
+from seedner.cli.common import DeviceOption, ModelOption, usage_error
 
 
 def evaluate_command(
@@ -18,12 +18,7 @@ def evaluate_command(
             help="Gold file: character BIO TSV (CHAR<TAB>TAG) or JSON Lines with entities."
         ),
     ],
-    model: Annotated[
-        str,
-        typer.Option(
-            help="embedded, a HanLP pretrained model (`seedner models`) or a model folder."
-        ),
-    ] = "embedded",
+    model: ModelOption = "embedded",
     types: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -31,7 +26,7 @@ def evaluate_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    device: Annotated[Optional[str], typer.Option(help="auto, cpu, cuda or cuda:N.")] = None,  # noqa: UP045
+    device: DeviceOption = None,
 ) -> None:
     """Score a model on gold annotations (exact span match), per type and micro-averaged."""
     from seedner.evaluation import GoldError, evaluate_file, format_scores

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from seedner.cli.common import ErrorLog, usage_error
+from seedner.cli.common import DeviceOption, ErrorLog, ModelOption, usage_error
 
 
 class OutputFormat(str, Enum):
@@ -65,16 +65,8 @@ def extract_command(
         Optional[str],  # noqa: UP045
         typer.Option(help="Resolve relative dates (今年, 5月4日) against YYYY-MM-DD."),
     ] = None,
-    model: Annotated[
-        str,
-        typer.Option(
-            help="embedded, a HanLP pretrained model (`seedner models`) or a model folder."
-        ),
-    ] = "embedded",
-    device: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="auto, cpu, cuda or cuda:N."),
-    ] = None,
+    model: ModelOption = "embedded",
+    device: DeviceOption = None,
     resume: Annotated[
         bool,
         typer.Option(
