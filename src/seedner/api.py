@@ -64,12 +64,12 @@ class Extractor:
     ) -> None:
         from seedner.pipeline import build_pipeline
 
-        self.ner = _cached_model(model, device)
-        self.pipeline = build_pipeline(self.ner)
         self.types = parse_types(types)
         self.ref_date = parse_date(ref_date)
         if ref_date is not None and self.ref_date is None:
             raise ValueError(f"reference date {ref_date!r} is not YYYY-MM-DD")
+        self.ner = _cached_model(model, device)
+        self.pipeline = build_pipeline(self.ner)
 
     def reference_date(self, doc: Document, model_text: str) -> dt.date | None:
         """--ref-date, else the document's own date line, else its record's ``date`` field."""
