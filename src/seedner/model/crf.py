@@ -1,8 +1,11 @@
 """A linear-chain CRF over batch-first emissions, with BIO transition constraints.
 
-HanLP 2.1.5's own CRF layer mixes up the batch and time axes when fed batch-first
-tensors (its decoder returns paths as long as the batch), so this one is written for
-``(batch, time, tags)`` and is tested against brute-force enumeration.
+HanLP 2.1.5's RNN tagger builds its CRF as ``CRF(n_out, crf_constraints)``, but the second
+parameter of ``hanlp.layers.crf.crf.CRF`` is ``batch_first``: with the default
+``crf_constraints=None`` the layer reads the tagger's batch-first emissions as time-first,
+so training optimizes the wrong sequences and decoding returns paths as long as the batch.
+This one is written for ``(batch, time, tags)`` and is tested against brute-force
+enumeration.
 """
 
 from __future__ import annotations
