@@ -571,9 +571,16 @@ _REF_TRAILER = ("来源", "來源", "作者", "星期", "周", "週", "编辑", 
 _BRACKETS = "()（）【】[]〔〕「」"
 
 
+_DATE_LINE_HEAD = 40  # a date that opens a line fits in this many characters
+
+
 def _absolute_day(text: str) -> tuple[DateMatch, datetime.date] | None:
-    """The first date in ``text`` if it has an explicit year, month and day."""
-    found = find_dates(text)
+    """The first date in ``text`` if it has an explicit year, month and day.
+
+    Only the head of ``text`` is searched: callers want a date at its very start, and a
+    "line" of a text without line breaks can be the whole document.
+    """
+    found = find_dates(text[:_DATE_LINE_HEAD])
     if not found or len(found[0].norm or "") != 10:
         return None
     return found[0], datetime.date.fromisoformat(found[0].norm or "")
