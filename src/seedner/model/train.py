@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 
 from seedner.bio import bio_spans, label_set, read_bio_tsv
+from seedner.evaluation import score
 from seedner.model.component import CharNER
 from seedner.model.features import build_vocabs
 
@@ -64,16 +65,13 @@ class TrainReport:
 
 
 def span_prf(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
-    tp = n_gold = n_pred = 0
-    for g, p in zip(gold, pred):
-        gs, ps = set(bio_spans(g)), set(bio_spans(p))
-        tp += len(gs & ps)
-        n_gold += len(gs)
-        n_pred += len(ps)
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    """Exact-span micro precision, recall and F1 of predicted BIO tags, by the scorer of
+    ``seedner evaluate``."""
+    gold_spans = [bio_spans(tags) for tags in gold]
+    pred_spans = [bio_spans(tags) for tags in pred]
+    types = sorted({kind for spans in gold_spans + pred_spans for _, _, kind in spans})
+    micro = score(gold_spans, pred_spans, types).micro
+    return micro.precision, micro.recall, micro.f1
 
 
 def _batches(data: list[Sentence], batch_chars: int, rng: random.Random) -> list[list[Sentence]]:
