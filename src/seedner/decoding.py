@@ -3,10 +3,12 @@
 Detection order (``decode_bytes(data)``):
 
 1. a byte-order mark: UTF-8, UTF-32 LE/BE, UTF-16 LE/BE (the BOM is removed from the text);
-2. NUL bytes: UTF-16 without BOM (NULs are the high bytes of ASCII characters) when one byte
-   order gives printable text (≥ 95 % assigned, non-control characters; the more Chinese one
-   wins), else strict UTF-8 if NULs are under 1 % of the bytes, else :class:`DecodeError`
-   "binary file";
+2. NUL bytes: strict UTF-8 when NULs are under 10 % of the bytes; else UTF-16 without BOM
+   (NULs are the high bytes of ASCII characters) when one byte order gives printable text
+   (≥ 95 % assigned, non-control characters; the more Chinese one wins); else, when NULs are
+   under half the bytes and the other bytes are text by the steps below, that text with each
+   NUL kept as U+0000 (offsets count it; the model reads it as a space); else
+   :class:`DecodeError` "binary file";
 3. C0 control bytes (other than TAB, LF, VT, FF, CR, SUB, ESC): UTF-16 of CJK-only text (no
    ASCII, hence no NUL) when ≥ 90 % Chinese, else "binary file" if more than 1 % of the bytes;
 4. strict UTF-8;
@@ -64,15 +66,12 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
                 raise DecodeError(f"cannot decode as {used} {_where(exc)}") from None
     nuls = data.count(0)
     if nuls:
-        found = _utf16_without_bom(data, nuls)
+        # UTF-8 first when NULs are few: UTF-16 would read pairs of ASCII letters as hanzi
+        found = _utf8_with_nuls(data) if nuls * 10 < len(data) else None
+        found = found or _utf16_without_bom(data, nuls)
         if found is not None:
             return found
-        if nuls * 100 >= len(data):
-            raise DecodeError("binary file (NUL bytes)")
-        try:  # a stray NUL or two in a UTF-8 text file
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            raise DecodeError("binary file (NUL bytes)") from None
+        return _text_with_nuls(data, nuls)
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls:
         # control bytes but no NUL: maybe UTF-16 of CJK-only text (no ASCII, hence no NUL)
@@ -89,6 +88,29 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if found is None:
         raise DecodeError("cannot detect encoding (not UTF-8, UTF-16, GB18030 or Big5)")
     return found
+
+
+def _utf8_with_nuls(data: bytes) -> tuple[str, str] | None:
+    rest = data.replace(b"\0", b"")
+    if len(rest) - len(rest.translate(None, _CONTROL_BYTES)) > max(2, len(rest) // 100):
+        return None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return None
+
+
+def _text_with_nuls(data: bytes, nuls: int) -> tuple[str, str]:
+    """Text with stray NUL bytes (a damaged or zero-padded file): the bytes around them are
+    detected as usual and each NUL stays in the text as U+0000. A file is binary when NULs are
+    half of it or more, or when what is left is not text either."""
+    if nuls * 2 >= len(data):
+        raise DecodeError("binary file (NUL bytes)")
+    try:
+        _, name = decode_bytes(data.replace(b"\0", b""))
+        return data.decode(name), name
+    except (DecodeError, UnicodeDecodeError):
+        raise DecodeError("binary file (NUL bytes)") from None
 
 
 def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:

@@ -1,4 +1,8 @@
-"""Where results go: JSON Lines for programs, rich tables for people."""
+"""Where results go: JSON Lines and CSV for programs, rich tables for people.
+
+Every sink has ``write(result)`` for each document, in order, and ``finish()`` after the last.
+(The HTML page is in :mod:`seedner.html_view`.)
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from typing import IO, TYPE_CHECKING
 
 import orjson
 
+from seedner.summary import CorpusSummary
 from seedner.types import ENTITY_TYPES, DocumentResult
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
 _JSON_OPTIONS = orjson.OPT_APPEND_NEWLINE
 
@@ -30,6 +35,9 @@ class JsonlSink:
     def write(self, result: DocumentResult) -> None:
         self.stream.write(jsonl_line(result))
         self.stream.flush()
+
+    def finish(self) -> None:
+        pass
 
 
 def summarize(result: DocumentResult) -> list[tuple[str, str, int, int]]:
@@ -64,22 +72,29 @@ class CsvSink:
         )
         self.stream.flush()
 
+    def finish(self) -> None:
+        pass
+
 
 TYPE_STYLES = {"PER": "cyan", "ORG": "magenta", "LOC": "green", "DATE": "yellow"}
 
 
 class TableSink:
-    """One rich table per document."""
+    """One rich table per document and, after more than one, the corpus summary."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, top: int = 10) -> None:
         self.console = console
+        self.top = top
+        self.summary = CorpusSummary()
 
     def write(self, result: DocumentResult) -> None:
         from rich.table import Table
 
+        self.summary.add(result)
         rows = summarize(result)
+        counts = f"({len(result.entities)} mentions, {len(rows)} entities)"
         table = Table(
-            title=f"{result.id}  ({len(result.entities)} mentions, {len(rows)} entities)",
+            title=f"{escape(str(result.id))}  {counts}",
             title_justify="left",
         )
         table.add_column("type")
@@ -88,8 +103,76 @@ class TableSink:
         table.add_column("first at", justify="right")
         for kind, norm, count, start in rows:
             style = TYPE_STYLES.get(kind, "")
-            table.add_row(f"[{style}]{kind}[/]", norm, str(count), str(start))
+            table.add_row(f"[{style}]{kind}[/]", escape(norm), str(count), str(start))
         self.console.print(table)
+
+    def finish(self) -> None:
+        if self.summary.documents > 1:
+            for renderable in summary_tables(self.summary, self.top):
+                self.console.print(renderable)
+
+
+def escape(text: str) -> str:
+    """Document text inside rich markup: ``[b]`` in a name stays text."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def summary_tables(summary: CorpusSummary, top: int) -> list[RenderableType]:
+    """The corpus summary for a terminal: top entities per type, dates by month (with bars),
+    the people and organizations named together most often."""
+    from rich.table import Table
+
+    totals = summary.type_mentions()
+    counts = ", ".join(f"{totals[k]:,} {k}" for k in summary.types)
+    out: list[RenderableType] = [
+        f"[bold]Corpus: {summary.documents:,} documents[/] ({counts} mentions)"
+    ]
+    for kind in summary.types:
+        rows = summary.top(kind, top)
+        if not rows:
+            continue
+        style = TYPE_STYLES.get(kind, "")
+        table = Table(title=f"top {kind}", title_justify="left", title_style=style)
+        table.add_column(kind, style=style)
+        table.add_column("mentions", justify="right")
+        table.add_column("documents", justify="right")
+        for e in rows:
+            table.add_row(escape(e.norm), str(e.mentions), str(e.documents))
+        out.append(table)
+    timeline = summary.timeline()
+    if timeline:
+        from rich.bar import Bar
+
+        peak = max(m.mentions for m in timeline)
+        table = Table(title="dates by month", title_justify="left")
+        table.add_column("month")
+        table.add_column("mentions", justify="right")
+        table.add_column("documents", justify="right")
+        table.add_column("", width=30)
+        for m in timeline:
+            bar = Bar(size=peak, begin=0, end=m.mentions, width=30, color="yellow")
+            table.add_row(m.month, str(m.mentions), str(m.documents), bar)
+        out.append(table)
+    if summary.years_only or summary.unresolved_dates:
+        years = ", ".join(f"{y} ({n})" for y, n in sorted(summary.years_only.items()))
+        out.append(
+            f"dates known to the year only: {years or 'none'}; "
+            f"unresolved (no reference date): {summary.unresolved_dates}"
+        )
+    pairs = summary.pairs(top)
+    if pairs:
+        table = Table(title="named in the same documents", title_justify="left")
+        table.add_column("")
+        table.add_column("")
+        table.add_column("documents", justify="right")
+        for p in pairs:
+            first = f"[{TYPE_STYLES.get(p.first[0], '')}]{escape(p.first[1])}[/]"
+            second = f"[{TYPE_STYLES.get(p.second[0], '')}]{escape(p.second[1])}[/]"
+            table.add_row(first, second, str(p.documents))
+        out.append(table)
+    return out
 
 
 def completed_ids(path: Path) -> set[str | int]:

@@ -7,8 +7,10 @@ naming the input, and the remaining inputs are still read.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -26,6 +28,90 @@ def _raise(message: str) -> None:
     raise ValueError(message)
 
 
+@dataclass
+class InputPlan:
+    """The inputs resolved before any is read: folders walked, file sizes known.
+
+    ``documents`` and ``total_bytes`` let a progress display show a total up front; they are
+    None when that cannot be known (stdin; JSON Lines, whose records are counted by reading).
+    """
+
+    items: list[Path | str] = field(default_factory=list)  # files, and STDIN
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes of each file, by document id
+    documents: int | None = 0
+    total_bytes: int | None = 0
+
+    def _add_file(self, path: Path, input_format: InputFormat) -> None:
+        self.items.append(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # reported when it is read
+        self.sizes[str(path)] = size
+        if self.total_bytes is not None:
+            self.total_bytes += size
+        if self.documents is not None:
+            self.documents = (
+                None if _format_of(path, input_format) == "jsonl" else self.documents + 1
+            )
+
+
+def plan_inputs(
+    inputs: Iterable[str],
+    *,
+    glob: str = "*.txt",
+    input_format: InputFormat = "auto",
+    on_error: ErrorSink = _raise,
+) -> InputPlan:
+    """Resolve paths (files, folders walked recursively for ``glob``) and ``-``; a missing path,
+    a folder without matches and a broken symbolic link are reported through ``on_error``."""
+    plan = InputPlan()
+    for name in inputs:
+        if name == STDIN:
+            plan.items.append(STDIN)
+            plan.documents = plan.total_bytes = None
+            continue
+        path = Path(name)
+        if path.is_dir():
+            try:
+                found = sorted(path.rglob(glob))
+            except OSError as exc:
+                on_error(f"{name}: cannot list this directory ({exc.strerror or exc})")
+                continue
+            files, broken = [], 0
+            for p in found:
+                if p.is_file():
+                    files.append(p)
+                elif p.is_symlink() and not p.exists():
+                    broken += 1
+                    on_error(_broken_link(p))
+            if not files and not broken:
+                on_error(f"{name}: no files matching {glob!r} in this directory")
+            for file in files:
+                plan._add_file(file, input_format)
+        elif path.exists():
+            plan._add_file(path, input_format)
+        elif path.is_symlink():
+            on_error(_broken_link(path))
+        else:
+            on_error(f"{name}: no such file or directory")
+    return plan
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return f"{path}: broken symbolic link"
+    return f"{path}: broken symbolic link (its target {target} does not exist)"
+
+
+def _format_of(path: Path, input_format: InputFormat) -> InputFormat:
+    if input_format == "auto":
+        return "jsonl" if path.suffix.lower() == ".jsonl" else "text"
+    return input_format
+
+
 def iter_documents(
     inputs: Iterable[str],
     *,
@@ -33,47 +119,60 @@ def iter_documents(
     input_format: InputFormat = "auto",
     encoding: str | None = None,
     on_error: ErrorSink = _raise,
+    on_warning: ErrorSink | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Document]:
     """Documents from paths (files, folders walked recursively for ``glob``) or ``-``.
 
     JSON Lines are read a line at a time (UTF-8, as JSON requires, unless ``encoding`` says
     otherwise), so a large record file or an endless stdin never sits in memory whole.
+    ``on_warning`` hears of text read with a caveat (NUL characters, read as spaces).
     """
-    for name in inputs:
-        if name == STDIN:
+    plan = plan_inputs(inputs, glob=glob, input_format=input_format, on_error=on_error)
+    yield from read_documents(
+        plan,
+        input_format=input_format,
+        encoding=encoding,
+        on_error=on_error,
+        on_warning=on_warning,
+        stdin=stdin,
+    )
+
+
+def read_documents(
+    plan: InputPlan,
+    *,
+    input_format: InputFormat = "auto",
+    encoding: str | None = None,
+    on_error: ErrorSink = _raise,
+    on_warning: ErrorSink | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Document]:
+    """The documents of a plan from :func:`plan_inputs`, in order."""
+    for item in plan.items:
+        if item == STDIN:
             stream = stdin or sys.stdin.buffer
             if input_format == "jsonl" and encoding is None:
                 yield from _records(stream, "<stdin>", on_error)
             else:
                 data = stream.read()
                 yield from _documents_from_bytes(
-                    data, "<stdin>", STDIN, input_format, encoding, on_error
+                    data, "<stdin>", STDIN, input_format, encoding, on_error, on_warning
                 )
-            continue
-        path = Path(name)
-        if path.is_dir():
-            try:
-                files = sorted(p for p in path.rglob(glob) if p.is_file())
-            except OSError as exc:
-                on_error(f"{name}: cannot list this directory ({exc.strerror or exc})")
-                continue
-            if not files:
-                on_error(f"{name}: no files matching {glob!r} in this directory")
-            for file in files:
-                yield from _documents_from_file(file, input_format, encoding, on_error)
-        elif path.exists():
-            yield from _documents_from_file(path, input_format, encoding, on_error)
         else:
-            on_error(f"{name}: no such file or directory")
+            yield from _documents_from_file(
+                Path(item), input_format, encoding, on_error, on_warning
+            )
 
 
 def _documents_from_file(
-    path: Path, input_format: InputFormat, encoding: str | None, on_error: ErrorSink
+    path: Path,
+    input_format: InputFormat,
+    encoding: str | None,
+    on_error: ErrorSink,
+    on_warning: ErrorSink | None,
 ) -> Iterator[Document]:
-    fmt = input_format
-    if fmt == "auto":
-        fmt = "jsonl" if path.suffix.lower() == ".jsonl" else "text"
+    fmt = _format_of(path, input_format)
     try:
         if fmt == "jsonl" and encoding is None:
             with open(path, "rb") as stream:
@@ -83,7 +182,9 @@ def _documents_from_file(
     except OSError as exc:
         on_error(f"{path}: cannot read ({exc.strerror or exc})")
         return
-    yield from _documents_from_bytes(data, str(path), str(path), fmt, encoding, on_error)
+    yield from _documents_from_bytes(
+        data, str(path), str(path), fmt, encoding, on_error, on_warning
+    )
 
 
 def _documents_from_bytes(
@@ -93,12 +194,18 @@ def _documents_from_bytes(
     input_format: InputFormat,
     encoding: str | None,
     on_error: ErrorSink,
+    on_warning: ErrorSink | None,
 ) -> Iterator[Document]:
     try:
         text, _ = decode_bytes(data, encoding)
     except DecodeError as exc:
         on_error(f"{label}: {exc}")
         return
+    if on_warning is not None and (nuls := text.count("\0")):
+        on_warning(
+            f"{label}: NUL character{'s' if nuls > 1 else ''} in the text ({nuls}),"
+            " read as spaces; offsets count them"
+        )
     if input_format == "jsonl":
         yield from _records(io.BytesIO(text.encode("utf-8")), label, on_error)
     else:

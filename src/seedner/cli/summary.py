@@ -1,0 +1,93 @@
+"""``seedner summary``: corpus-level tables from ``extract``'s JSON Lines."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Annotated, Any, BinaryIO, Optional
+
+import typer
+
+from seedner.cli.common import ErrorLog, usage_error
+
+
+def summary_command(
+    inputs: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(
+            help="JSON Lines written by `seedner extract -f jsonl`, or - for stdin (the default).",
+            show_default=False,
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Rows per table.")] = 10,
+    types: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--types", "-t", help="Only these types, comma-separated: PER,ORG,LOC,DATE."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for programs.")] = False,
+) -> None:
+    """Top entities per type, dates by month, and who is named together, across documents."""
+    from seedner.api import parse_types
+    from seedner.summary import CorpusSummary
+
+    try:
+        chosen = parse_types(types)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+    names = inputs or ["-"]
+    if names == ["-"] and sys.stdin.isatty():
+        raise usage_error("summary reads extract's JSON Lines: give files or pipe them in")
+    errors = ErrorLog()
+    summary = CorpusSummary(chosen)
+    for entities in _read_results(names, errors):
+        summary.add_entities(entities)
+    if as_json:
+        import orjson
+
+        sys.stdout.buffer.write(orjson.dumps(summary.to_dict(top), option=orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+
+        from seedner.sinks import summary_tables
+
+        console = Console()
+        for renderable in summary_tables(summary, top):
+            console.print(renderable)
+    if errors.count:
+        raise typer.Exit(1)
+
+
+def _read_results(names: list[str], on_error: ErrorLog) -> Iterator[list[dict[str, Any]]]:
+    """Each record's entities; a bad line or file is reported and skipped."""
+    for name in names:
+        if name == "-":
+            yield from _records(sys.stdin.buffer, "<stdin>", on_error)
+            continue
+        try:
+            with open(name, "rb") as stream:
+                yield from _records(stream, name, on_error)
+        except IsADirectoryError:
+            on_error(f"{name}: is a directory (give extract's JSON Lines files)")
+        except OSError as exc:
+            on_error(f"{name}: cannot read ({exc.strerror or exc})")
+
+
+def _records(stream: BinaryIO, label: str, on_error: ErrorLog) -> Iterator[list[dict[str, Any]]]:
+    import orjson
+
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            on_error(f"{label}:{lineno}: malformed JSON ({exc.args[0].split(':')[0]})")
+            continue
+        entities = record.get("entities") if isinstance(record, dict) else None
+        if not isinstance(entities, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("type"), str) for e in entities
+        ):
+            on_error(f'{label}:{lineno}: not a result of extract (no "entities" list with types)')
+            continue
+        yield entities

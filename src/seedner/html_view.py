@@ -1,0 +1,256 @@
+"""One self-contained HTML page showing every document with its entities highlighted.
+
+The page loads nothing (no script, no external style, font or image) and forbids both with a
+Content-Security-Policy, so nothing in a document can run or call out. Document text is
+untrusted: every character goes through :func:`escape_text`, which leaves no markup and keeps
+the text exactly — the DOM ``textContent`` of a document's text block equals the original
+(a ``\\r`` is written as ``&#13;`` because HTML parsing folds raw CR/CRLF into LF). The one
+exception is U+0000, which HTML cannot carry at all: it is shown as U+FFFD.
+
+The page is written as results arrive (:class:`HtmlSink`); only the document list and the
+corpus counts wait for the end, and CSS places them before the documents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import IO
+
+from seedner.summary import CorpusSummary, entity_key
+from seedner.types import ENTITY_TYPES, DocumentResult, Entity
+
+__all__ = ["TYPE_COLOURS", "HtmlSink", "escape_text", "render_page"]
+
+TYPE_NAMES = {"PER": "people", "ORG": "organizations", "LOC": "places", "DATE": "dates"}
+# background, underline: the same hues as the terminal tables (cyan, magenta, green, yellow)
+TYPE_COLOURS = {
+    "PER": ("#cdeefc", "#0b86b8"),
+    "ORG": ("#f7d6f4", "#a5279b"),
+    "LOC": ("#d4f3cf", "#2f8a22"),
+    "DATE": ("#fdefb2", "#a87d00"),
+}
+
+_TEXT_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+        "\r": "&#13;",  # a raw CR would become LF when parsed
+        "\0": "\ufffd",  # HTML drops a raw NUL and maps &#0; to U+FFFD: say so visibly
+    }
+)
+
+
+def escape_text(text: str) -> str:
+    """Text or attribute value as HTML: no character can start markup or end an attribute."""
+    return text.translate(_TEXT_ESCAPES)
+
+
+def _style() -> str:
+    marks = "\n".join(
+        f".e-{kind}{{background:{bg};border-bottom:2px solid {fg}}}"
+        f" .k-{kind}{{background:{bg};border-color:{fg}}}"
+        f" .bar-{kind}{{background:{fg}}}"
+        for kind, (bg, fg) in TYPE_COLOURS.items()
+    )
+    return (
+        """
+:root{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC",sans-serif;color:#1d2430}
+body{margin:0;display:grid;grid-template-columns:17rem minmax(0,1fr);
+ grid-template-areas:"head head" "nav corpus" "nav docs";background:#f4f5f7}
+header{grid-area:head;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap;
+ padding:.6rem 1.2rem;background:#1d2430;color:#fff;position:sticky;top:0;z-index:2}
+header h1{font-size:1.1rem;margin:0}
+.legend{display:flex;gap:.6rem;flex-wrap:wrap;margin:0;padding:0;list-style:none}
+.key{padding:.05rem .5rem;border-radius:.25rem;border-bottom:2px solid;color:#1d2430}
+nav{grid-area:nav;position:sticky;top:3rem;align-self:start;max-height:calc(100vh - 3.5rem);
+ overflow:auto;padding:1rem;font-size:.85rem}
+nav ol{padding-left:1.4rem;margin:.4rem 0}
+nav li{margin:.3rem 0;overflow-wrap:anywhere}
+nav a{color:#1d4f91}
+#corpus{grid-area:corpus}
+main{grid-area:docs;min-width:0}
+section{background:#fff;margin:1rem;padding:1rem 1.2rem;border-radius:.4rem;
+ box-shadow:0 1px 3px #0002}
+h2{font-size:1rem;margin:0 0 .4rem;overflow-wrap:anywhere}
+h3{font-size:.9rem;margin:.8rem 0 .3rem}
+.counts{color:#555;font-size:.85rem;margin:0 0 .5rem}
+.found{font-size:.85rem;margin:.2rem 0}
+.found b{display:inline-block;min-width:2.6rem}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.9;unicode-bidi:isolate;
+ border-top:1px solid #e3e5e8;padding-top:.6rem;margin-top:.6rem}
+mark{position:relative;color:inherit;border-radius:.15rem;padding:0 .05rem;
+ unicode-bidi:isolate;cursor:help}
+mark:hover,mark:focus{outline:2px solid #1d2430;outline-offset:1px}
+mark:hover::after,mark:focus::after{content:attr(data-tip);position:absolute;left:0;
+ top:1.7em;z-index:3;background:#1d2430;color:#fff;font-size:.75rem;line-height:1.4;
+ white-space:pre;padding:.2rem .45rem;border-radius:.25rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.2rem 0}
+td,th{padding:.15rem .6rem;text-align:left;border-bottom:1px solid #eceef1}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.tops{display:flex;flex-wrap:wrap;gap:0 2rem}
+.bar{display:inline-block;height:.7rem;vertical-align:middle}
+"""
+        + marks
+    )
+
+
+def _legend() -> str:
+    keys = "".join(
+        f'<li><span class="key k-{kind}">{kind}</span> {TYPE_NAMES[kind]}</li>'
+        for kind in ENTITY_TYPES
+    )
+    return f'<ul class="legend" aria-label="entity types">{keys}</ul>'
+
+
+def _tip(e: Entity) -> str:
+    norm = e.norm if e.norm is not None else "(no norm)"
+    return f"{e.type} · {norm}\nlabel {e.label} · {e.start}–{e.end}"
+
+
+def highlight(text: str, entities: Iterable[Entity]) -> str:
+    """The escaped text with each entity in a ``<mark>``; nested spans nest, and a span that
+    crosses the end of the one enclosing it is left unmarked (models here never produce one)."""
+    out: list[str] = []
+    pos = 0
+    open_ends: list[int] = []
+    for e in sorted(entities, key=lambda e: (e.start, -e.end)):
+        while open_ends and open_ends[-1] <= e.start:
+            out.append(escape_text(text[pos : open_ends[-1]]) + "</mark>")
+            pos = open_ends.pop()
+        if e.start < pos or e.end <= e.start or (open_ends and e.end > open_ends[-1]):
+            continue  # empty, or crosses a mark already written
+        out.append(escape_text(text[pos : e.start]))
+        kind, tip = escape_text(e.type), escape_text(_tip(e))
+        norm = escape_text(e.norm) if e.norm is not None else ""
+        out.append(
+            f'<mark class="e e-{kind}" tabindex="0" data-type="{kind}" data-norm="{norm}"'
+            f' data-label="{escape_text(e.label)}" data-start="{e.start}" data-end="{e.end}"'
+            f' title="{tip}" data-tip="{tip}">'
+        )
+        pos = e.start
+        open_ends.append(e.end)
+    while open_ends:
+        out.append(escape_text(text[pos : open_ends[-1]]) + "</mark>")
+        pos = open_ends.pop()
+    out.append(escape_text(text[pos:]))
+    return "".join(out)
+
+
+def _found(result: DocumentResult) -> str:
+    """Per-document summary: each type's entities by mentions."""
+    counts: Counter[tuple[str, str]] = Counter(entity_key(e) for e in result.entities)
+    rows = []
+    for kind in ENTITY_TYPES:
+        items = sorted(((n, k[1]) for k, n in counts.items() if k[0] == kind), key=lambda x: -x[0])
+        if items:
+            listed = "、".join(escape_text(norm) + (f" ×{n}" if n > 1 else "") for n, norm in items)
+            rows.append(f'<p class="found"><b class="key k-{kind}">{kind}</b> {listed}</p>')
+    return "".join(rows)
+
+
+class HtmlSink:
+    """Writes the page to ``stream`` a document at a time; :meth:`finish` closes it."""
+
+    def __init__(self, stream: IO[str], top: int = 10, title: str = "seedner") -> None:
+        self.stream = stream
+        self.top = top
+        self.summary = CorpusSummary()
+        self.listed: list[tuple[str, int]] = []  # (id, mentions) for the document list
+        stream.write(
+            '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            '<meta http-equiv="Content-Security-Policy" '
+            "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+            '<meta name="referrer" content="no-referrer">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape_text(title)}</title>\n<style>{_style()}</style>\n</head>\n<body>\n"
+            f"<header><h1>{escape_text(title)}</h1>{_legend()}</header>\n<main>\n"
+        )
+
+    def write(self, result: DocumentResult) -> None:
+        n = len(self.listed) + 1
+        self.listed.append((str(result.id), len(result.entities)))
+        self.summary.add(result)
+        self.stream.write(
+            f'<section class="doc" id="doc-{n}">'
+            f"<h2>{escape_text(str(result.id))}</h2>"
+            f'<p class="counts">{len(result.text):,} characters, '
+            f"{len(result.entities):,} mentions</p>{_found(result)}"
+            f'<div class="text" lang="zh">{highlight(result.text, result.entities)}</div>'
+            "</section>\n"
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        items = "".join(
+            f'<li><a href="#doc-{i}">{escape_text(doc_id)}</a> <small>({count})</small></li>'
+            for i, (doc_id, count) in enumerate(self.listed, 1)
+        )
+        self.stream.write(
+            f'</main>\n<nav aria-label="documents"><b>{len(self.listed):,} documents</b>'
+            f"<ol>{items}</ol></nav>\n{self._corpus()}\n</body>\n</html>\n"
+        )
+        self.stream.flush()
+
+    def _corpus(self) -> str:
+        s = self.summary
+        totals = s.type_mentions()
+        head = ", ".join(f"{totals[k]:,} {k}" for k in s.types)
+        tops = []
+        for kind in s.types:
+            rows = "".join(
+                f"<tr><td>{escape_text(e.norm)}</td><td class=n>{e.mentions}</td>"
+                f"<td class=n>{e.documents}</td></tr>"
+                for e in s.top(kind, self.top)
+            )
+            if rows:
+                tops.append(
+                    f'<table><tr><th><span class="key k-{kind}">{kind}</span></th>'
+                    f"<th>mentions</th><th>documents</th></tr>{rows}</table>"
+                )
+        parts = [
+            f'<section id="corpus"><h2>Corpus: {s.documents:,} documents</h2>'
+            f'<p class="counts">{head}</p><div class="tops">{"".join(tops)}</div>'
+        ]
+        timeline = s.timeline()
+        if timeline:
+            peak = max(m.mentions for m in timeline)
+            rows = "".join(
+                f"<tr><td>{m.month}</td><td class=n>{m.mentions}</td><td>"
+                f'<span class="bar bar-DATE" style="width:{12 * m.mentions / peak:.2f}rem">'
+                "</span></td></tr>"
+                for m in timeline
+            )
+            parts.append(f"<h3>Dates by month</h3><table>{rows}</table>")
+        if s.years_only:
+            years = ", ".join(f"{y} ({n})" for y, n in sorted(s.years_only.items()))
+            parts.append(f'<p class="counts">Known to the year only: {years}</p>')
+        pairs = s.pairs(self.top)
+        if pairs:
+            rows = "".join(
+                f'<tr><td><span class="key k-{p.first[0]}">{escape_text(p.first[1])}</span></td>'
+                f'<td><span class="key k-{p.second[0]}">{escape_text(p.second[1])}</span></td>'
+                f"<td class=n>{p.documents}</td></tr>"
+                for p in pairs
+            )
+            parts.append(
+                "<h3>Named in the same documents</h3>"
+                f"<table><tr><th></th><th></th><th>documents</th></tr>{rows}</table>"
+            )
+        parts.append("</section>")
+        return "".join(parts)
+
+
+def render_page(results: Iterable[DocumentResult], top: int = 10) -> str:
+    """The whole page as a string (for a few documents; the CLI streams with HtmlSink)."""
+    import io
+
+    buffer = io.StringIO()
+    sink = HtmlSink(buffer, top=top)
+    for result in results:
+        sink.write(result)
+    sink.finish()
+    return buffer.getvalue()
