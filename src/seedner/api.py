@@ -12,7 +12,8 @@ from typing import Any, overload
 from seedner.dates import find_dates, find_reference_date, resolve_month_days
 from seedner.labels import canonical_type
 from seedner.normalize import Normalized, normalize
-from seedner.spans import canonical_form, tidy_span
+from seedner.postprocess import postprocess
+from seedner.spans import Mention, canonical_form, tidy_span
 from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
@@ -41,7 +42,9 @@ def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
         raise ValueError(
             f"unknown entity type(s) {', '.join(unknown)}; choose from {', '.join(ENTITY_TYPES)}"
         )
-    return chosen or None
+    if not chosen:
+        raise ValueError(f"no entity type given; choose from {', '.join(ENTITY_TYPES)}")
+    return chosen
 
 
 @lru_cache(maxsize=4)
@@ -94,7 +97,8 @@ class Extractor:
         batch: list[Block] = []
         size = 0
         for doc in documents:
-            state = _Pending(doc, normalize(doc.text))
+            # a NUL (damaged file) is a space to the model; same length, so offsets hold
+            state = _Pending(doc, normalize(doc.text.replace("\0", " ")))
             pending.append(state)
             for start, end in cut_blocks(state.norm.text, batch_chars):
                 state.blocks += 1
@@ -135,7 +139,7 @@ class Extractor:
         wants_dates = self.types is None or "DATE" in self.types
         ref = self.reference_date(doc, norm.text) if wants_dates else None
         entities = []
-        for e in state.entities:
+        for e in map(state.entity, postprocess(norm.text, state.mentions)):
             if e.type == "DATE":  # a model's own DATE: normalized by the same rules
                 found = find_dates(e.norm or "", ref)
                 whole = len(found) == 1 and found[0].text == e.norm
@@ -153,10 +157,10 @@ class Extractor:
     def _dates(self, doc: Document, norm: Normalized, ref: dt.date | None) -> list[Entity]:
         found = find_dates(norm.text, ref)
         if ref is None:
-            found = resolve_month_days(found)
+            found = resolve_month_days(found, norm.text)
         dates = []
         for m in found:
-            os_, oe = norm.to_original(m.start, m.end)
+            os_, oe = norm.span_to_original(m.start, m.end)
             dates.append(Entity(doc.text[os_:oe], m.norm, "DATE", "DATE", os_, oe))
         return dates
 
@@ -164,19 +168,23 @@ class Extractor:
 class _Pending:
     """A document whose blocks are being tagged."""
 
-    __slots__ = ("blocks", "complete", "doc", "entities", "norm")
+    __slots__ = ("blocks", "complete", "doc", "mentions", "norm")
 
     def __init__(self, doc: Document, norm: Normalized) -> None:
         self.doc, self.norm = doc, norm
-        self.entities: list[Entity] = []
+        self.mentions: list[Mention] = []  # in the normalized text
         self.blocks = 0  # blocks handed to the model and not yet tagged
         self.complete = False  # all its blocks are handed out
 
     def add(self, kind: str, label: str, start: int, end: int) -> None:
-        """An entity at ``[start, end)`` of the normalized text."""
-        os_, oe = self.norm.to_original(start, end)
-        canonical = canonical_form(self.norm.text[start:end])
-        self.entities.append(Entity(self.doc.text[os_:oe], canonical, kind, label, os_, oe))
+        """A mention at ``[start, end)`` of the normalized text."""
+        self.mentions.append(Mention(start, end, kind, label))
+
+    def entity(self, m: Mention) -> Entity:
+        """A mention as an entity of the original text (``norm``: its canonical form)."""
+        os_, oe = self.norm.span_to_original(m.start, m.end)
+        canonical = canonical_form(self.norm.text[m.start : m.end])
+        return Entity(self.doc.text[os_:oe], canonical, m.type, m.label, os_, oe)
 
 
 def _merge_dates(entities: list[Entity], dates: list[Entity]) -> list[Entity]:

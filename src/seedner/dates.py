@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["DateMatch", "find_dates", "find_reference_date", "resolve_month_days"]
+__all__ = [
+    "DateMatch",
+    "adopt_bracketed_dates",
+    "find_dates",
+    "find_reference_date",
+    "resolve_month_days",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,11 @@ _REL_DAY = {
     "大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0,
     "明天": 1, "明日": 1, "后天": 2, "後天": 2, "大后天": 3, "大後天": 3,
 }  # fmt: skip
+# `今天是:` / `今天是` closing a line: the label of a date widget, not a date
+_WIDGET_LABEL = re.compile("是[ \t\u3000]*(?:[:：]|\r?\n|$)")
+# a relative word followed by a date in brackets: `今天(1月26日)`
+_RELATIVE_WORDS = frozenset(_REL_DAY) | frozenset(_REL_YEAR)
+_BRACKET_PAIRS = {"(": ")", "（": "）"}
 _WEEKDAY = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 
 
@@ -454,6 +465,8 @@ def _h_day_range(m: re.Match[str], ref: datetime.date | None) -> _Result:
 
 
 def _h_rel_day(m: re.Match[str], ref: datetime.date | None) -> _Result:
+    if _WIDGET_LABEL.match(m.string, m.end()):
+        return _REJECT  # `今天是:` of a page's date widget, whose date a script filled in
     if ref is None:
         return True, None
     return True, (ref + datetime.timedelta(days=_REL_DAY[m[0]])).isoformat()
@@ -533,6 +546,23 @@ def find_dates(text: str, ref: datetime.date | None = None) -> list[DateMatch]:
         taken[start:end] = b"\x01" * (end - start)
         out.append(DateMatch(start, end, text[start:end], norm))
     out.sort(key=lambda d: d.start)
+    return adopt_bracketed_dates(text, out)
+
+
+def adopt_bracketed_dates(text: str, dates: list[DateMatch]) -> list[DateMatch]:
+    """A relative word followed by a date in brackets takes that date's value: in
+    ``今天(1月26日)`` the writer says which day "today" was, whatever the reference date."""
+    out = list(dates)
+    for i in range(len(out) - 1):
+        rel, inner = out[i], out[i + 1]
+        close = _BRACKET_PAIRS.get(text[rel.end : rel.end + 1])
+        if (
+            rel.text in _RELATIVE_WORDS
+            and close is not None
+            and inner.start == rel.end + 1
+            and text[inner.end : inner.end + 1] == close
+        ):
+            out[i] = DateMatch(rel.start, rel.end, rel.text, inner.norm)
     return out
 
 
@@ -541,11 +571,12 @@ _MONTH_DAY = re.compile(
 )
 
 
-def resolve_month_days(dates: list[DateMatch]) -> list[DateMatch]:
+def resolve_month_days(dates: list[DateMatch], text: str | None = None) -> list[DateMatch]:
     """Give an unresolved month-day (``1月18日``) the year of the closest earlier dated expression.
 
     Used when a document has no reference date: ``2021年1月18日 …… 1月18日`` resolves the
-    second to 2021-01-18. Relative expressions (``今天``, ``去年``) stay unresolved.
+    second to 2021-01-18. Relative expressions (``今天``, ``去年``) stay unresolved, except one
+    followed by a bracketed date (``今天(1月26日)``) when ``text``, the text searched, is given.
     """
     year: int | None = None
     out = []
@@ -556,7 +587,7 @@ def resolve_month_days(dates: list[DateMatch]) -> list[DateMatch]:
         elif d.norm and d.norm[:4].isdigit():
             year = int(d.norm[:4])
         out.append(d)
-    return out
+    return out if text is None else adopt_bracketed_dates(text, out)
 
 
 @cache

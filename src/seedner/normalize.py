@@ -123,6 +123,8 @@ class Normalized:
     # kept runs: text[_t_starts[k]:...] comes from original[_o_starts[k]:...]; empty = identity
     _t_starts: array = field(default_factory=lambda: array("q"), repr=False)
     _o_starts: array = field(default_factory=lambda: array("q"), repr=False)
+    # deleted pinyin annotations of ``original``: start → end (a run of them counts as one)
+    _annotations: dict[int, int] = field(default_factory=dict, repr=False)
 
     def _orig(self, i: int) -> int:
         if not self._t_starts:
@@ -145,6 +147,15 @@ class Normalized:
             pos = self._orig(start) if start < n else (self._orig(n - 1) + 1 if n else 0)
             return pos, pos
         return self._orig(start), self._orig(end - 1) + 1
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """``to_original``, with a pinyin annotation right after the span's last character
+        included: it belongs to that character (``周濟(jì)``, ``中國科協(xié)``), as one inside the
+        span already does."""
+        os_, oe = self.to_original(start, end)
+        if start < end:
+            oe = self._annotations.get(oe, oe)
+        return os_, oe
 
 
 def normalize(original: str) -> Normalized:
@@ -176,7 +187,17 @@ def normalize(original: str) -> Normalized:
         t_starts.append(kept)
         o_starts.append(pos)
         pieces.append(original[pos:])
-    return Normalized(original, fold_text("".join(pieces)), t_starts, o_starts)
+    # annotations in brackets, a run of consecutive ones (`(xué)(xue)`) as one; the mangled
+    # `?wù)` form stands for a lost character as well, which no span may take for its own
+    runs: dict[int, int] = {}
+    run_start = -1
+    for s, e in annotations:
+        if runs.get(run_start) != s:
+            if original[s] not in "(（":
+                continue
+            run_start = s
+        runs[run_start] = e
+    return Normalized(original, fold_text("".join(pieces)), t_starts, o_starts, runs)
 
 
 def _annotation_spans(text: str) -> list[tuple[int, int]]:

@@ -1,9 +1,23 @@
-"""Clean-up of entity spans found by a model: no edge punctuation, no half-quoted names."""
+"""Entity spans found by a model, and their clean-up: no edge punctuation, no half-quoted
+names, no emoji or other symbols."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Mention:
+    """A span ``[start, end)`` of the text the model saw (normalized), with its type and the
+    model's own label; post-processing rules work on these before offsets are mapped back."""
+
+    start: int
+    end: int
+    type: str
+    label: str
+
 
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")", "（": "）", "【": "】"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
@@ -18,10 +32,34 @@ def canonical_form(text: str) -> str:
     return _SPACE_BY_CJK.sub("", " ".join(text.split()))
 
 
+def is_symbol(ch: str) -> bool:
+    """Emoji and other symbols that are never part of a name: non-ASCII symbols (``🏳``,
+    ``┐``, ``™``), variation selectors (U+FE0F), ZWJ and other format characters, keycaps,
+    private-use and unassigned code points. ASCII ``+ < = > | ~ $`` are left to other rules."""
+    if ch < "\x80":
+        return False
+    category = unicodedata.category(ch)
+    if category[0] == "S" or category in ("Cf", "Co", "Cn", "Cs", "Me"):
+        return True
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
 def _is_edge_junk(ch: str) -> bool:
     if ch in PAIRS or ch in CLOSERS:
         return False
-    return ch.isspace() or unicodedata.category(ch)[0] in "PZSC"
+    return ch.isspace() or unicodedata.category(ch)[0] in "PZSC" or is_symbol(ch)
+
+
+def _longest_symbol_free(text: str, start: int, end: int) -> tuple[int, int]:
+    """The longest piece of ``text[start:end]`` between symbols (the first of equal ones)."""
+    best = (start, start)
+    piece = start
+    for i in range(start, end + 1):
+        if i == end or is_symbol(text[i]):
+            if i - piece > best[1] - best[0]:
+                best = (piece, i)
+            piece = i + 1
+    return best
 
 
 def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -30,8 +68,11 @@ def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     A span holding one half of a pair is widened to the other half when it lies within
     ``REACH`` characters (``中国”咨询委员会`` in ``“科创中国”咨询委员会`` becomes the whole
-    name); otherwise the unbalanced mark and what lies beyond it are cut off.
+    name); otherwise the unbalanced mark and what lies beyond it are cut off. Symbols end a
+    name: of a span with one inside, the longest piece between them is kept (``李鹏🏳️`` →
+    ``李鹏``).
     """
+    start, end = _longest_symbol_free(text, start, end)
     for _ in range(4):  # a few passes settle nested cases
         changed = False
         span = text[start:end]
@@ -55,4 +96,5 @@ def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             changed = True
         if not changed:
             break
+    start, end = _longest_symbol_free(text, start, end)  # a quote pair may have reached one
     return (start, end) if start < end else None
