@@ -1,11 +1,25 @@
-"""Train the embedded model shipped in src/seedner/embedded/.
+"""Train the embedded model shipped in src/seedner/embedded/ (the generalist).
 
-    python scripts/train_embedded.py \
-        ../shared/datasets/msra/train.tsv ../shared/datasets/msra/dev.tsv
+Prepare the pretrained weights and the CLUENER split, then train (paths are arguments; the
+corpora stay outside the project):
 
-This is `seedner train` with the MSRA settings: it runs the same function
-(`seedner.cli.train.train_model`), trains into the package's model folder, and writes the
-model card with the MSRA corpus's terms (research use only).
+    pip download --no-deps --no-binary :all: jieba==0.42.1 -d /tmp/lac
+    python scripts/convert_lac.py /tmp/lac/jieba-0.42.1.tar.gz /tmp/lac/lac_small.pt
+    python scripts/split_cluener.py ../shared/datasets/cluener/train.tsv /tmp/cluener
+    python scripts/train_embedded.py --lac /tmp/lac/lac_small.pt \\
+        --corpus msra=../shared/datasets/msra/train.tsv:0.4 \\
+        --corpus peoples_daily=../shared/datasets/peoples_daily_time/train.tsv:0.5 \\
+        --corpus cluener=/tmp/cluener/train.tsv:1 \\
+        --corpus weibo=../shared/datasets/weibo/train.tsv:2 \\
+        --dev msra=../shared/datasets/msra/dev.tsv \\
+        --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
+        --dev cluener=/tmp/cluener/dev.tsv \\
+        --dev weibo=../shared/datasets/weibo/dev.tsv
+
+``--corpus NAME=PATH:WEIGHT``: a character-BIO training file and the share of its sentences
+sampled per epoch (2 = every sentence twice). ``--dev NAME=PATH``: a dev file; the model kept
+is the one with the best mean F1 over all dev files. The model card is written with the terms
+of every corpus and of LAC.
 """
 
 from __future__ import annotations
@@ -15,46 +29,63 @@ import shlex
 import sys
 from pathlib import Path
 
-from seedner.cli.train import TrainError, train_model
-from seedner.model.card import MSRA_TERMS
-from seedner.model.train import TrainSettings
+from seedner.model.card import write_generalist_card
+from seedner.model.generalist import Corpus, GeneralistSettings, train_generalist
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "seedner" / "embedded"
+
+
+def corpus_arg(value: str) -> Corpus:
+    name, sep, rest = value.partition("=")
+    path, _, weight = rest.rpartition(":")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH:WEIGHT, got {value!r}")
+    if not path:
+        path, weight = rest, "1"
+    try:
+        return Corpus(name, path, float(weight))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"weight of {value!r} is not a number") from None
+
+
+def dev_arg(value: str) -> tuple[str, str]:
+    name, sep, path = value.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {value!r}")
+    return name, path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("train")
-    parser.add_argument("dev")
+    parser.add_argument("--corpus", type=corpus_arg, action="append", required=True)
+    parser.add_argument("--dev", type=dev_arg, action="append", required=True)
+    parser.add_argument("--lac", help="LAC-small weights from scripts/convert_lac.py")
     parser.add_argument("-o", "--out", default=str(DEFAULT_OUT))
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--time-budget-min", type=float, default=80)
-    parser.add_argument("--limit", type=int)
+    parser.add_argument("--checkpoint", help="resume file, written after every epoch")
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--time-budget-min", type=float, default=85)
+    parser.add_argument("--limit", type=int, help="first N sentences of each corpus (tests)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     args = parser.parse_args()
-    settings = TrainSettings(
+    for path in [c.path for c in args.corpus] + [p for _, p in args.dev] + [args.lac or "."]:
+        if not Path(path).exists():
+            sys.exit(f"train_embedded.py: error: no such file: {path}")
+    settings = GeneralistSettings(
         epochs=args.epochs,
+        lac=args.lac,
         time_budget_min=args.time_budget_min,
         limit=args.limit,
         threads=args.threads,
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
-    try:
-        train_model(
-            args.train,
-            args.dev,
-            args.out,
-            settings,
-            command=command,
-            data_note=MSRA_TERMS,
-            quiet=args.quiet,
-            overwrite=True,
-        )
-    except TrainError as exc:
-        sys.exit(f"train_embedded.py: error: {exc}")
+    report = train_generalist(
+        args.corpus, dict(args.dev), args.out, settings, checkpoint=args.checkpoint
+    )
+    if report.best_epoch == 0:
+        sys.exit("train_embedded.py: error: no epoch improved on dev; no model saved")
+    write_generalist_card(Path(args.out), command)
 
 
 if __name__ == "__main__":

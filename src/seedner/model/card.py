@@ -68,3 +68,13 @@ evaluate` scores the whole extraction path (normalization, sentence splitting, o
     path = out / "MODEL_CARD.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_generalist_card(out_dir: str | Path, command: str) -> Path:
+    """The card of a model from :mod:`seedner.model.generalist` (filled in below)."""
+    from seedner.model.generalist_card import generalist_card
+
+    out = Path(out_dir)
+    path = out / "MODEL_CARD.md"
+    path.write_text(generalist_card(out, command), encoding="utf-8")
+    return path

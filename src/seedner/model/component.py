@@ -17,6 +17,7 @@ from hanlp_common.reflection import classpath_of
 
 from seedner.bio import bio_spans
 from seedner.model.features import Featurizer, Vocab
+from seedner.model.gru_network import CharBiGRUCRF
 from seedner.model.network import CharBiLSTMCRF
 
 # oneDNN keeps a compiled kernel per input shape (1,024 by default); with sentences of every
@@ -25,6 +26,11 @@ os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 
 NerSpan = tuple[str, str, int, int]
 HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "dropout")
+# config "network" → class; models saved before the key existed are BiLSTMs
+NETWORKS: dict[str, type[CharBiLSTMCRF] | type[CharBiGRUCRF]] = {
+    "lstm": CharBiLSTMCRF,
+    "gru": CharBiGRUCRF,
+}
 
 
 def resolve_device(device: str | int | None) -> torch.device:
@@ -47,7 +53,7 @@ class CharNER(Component):
     def __init__(self) -> None:
         super().__init__()
         self.config: dict[str, Any] = {"classpath": classpath_of(self)}
-        self.model: CharBiLSTMCRF | None = None
+        self.model: CharBiLSTMCRF | CharBiGRUCRF | None = None
         self.chars: Vocab | None = None
         self.bigrams: Vocab | None = None
         self.labels: list[str] = []
@@ -56,12 +62,17 @@ class CharNER(Component):
 
     # -- construction -------------------------------------------------------------
     @classmethod
-    def build(cls, chars: Vocab, bigrams: Vocab, labels: list[str], **hyper: Any) -> CharNER:
+    def build(
+        cls, chars: Vocab, bigrams: Vocab, labels: list[str], network: str = "lstm", **hyper: Any
+    ) -> CharNER:
+        """``hyper``: the network's keyword arguments; those in HYPERPARAMS go to the config
+        (training-only ones such as the GRU's corpus heads do not)."""
         self = cls()
         self.chars, self.bigrams, self.labels = chars, bigrams, labels
         self.config.update({k: v for k, v in hyper.items() if k in HYPERPARAMS})
         self.config["labels"] = labels
-        self.model = CharBiLSTMCRF(len(chars), len(bigrams), labels, **hyper)
+        self.config["network"] = network
+        self.model = NETWORKS[network](len(chars), len(bigrams), labels, **hyper)
         return self
 
     def save(self, save_dir: str | Path, **extra_config: Any) -> None:
@@ -77,7 +88,9 @@ class CharNER(Component):
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         # Half precision on disk keeps the shipped model small; it runs in float32 (or bfloat16).
         state = {
-            k: v.half() if v.is_floating_point() else v for k, v in self.model.state_dict().items()
+            k: v.half() if v.is_floating_point() else v
+            for k, v in self.model.state_dict().items()
+            if not k.startswith("heads.")  # corpus heads are for training only
         }
         torch.save(state, out / "model.pt")
 
@@ -90,7 +103,8 @@ class CharNER(Component):
         self.chars, self.bigrams = Vocab(vocab["chars"]), Vocab(vocab["bigrams"])
         self.labels = list(self.config["labels"])
         hyper = {k: self.config[k] for k in HYPERPARAMS if k in self.config}
-        self.model = CharBiLSTMCRF(len(self.chars), len(self.bigrams), self.labels, **hyper)
+        network = NETWORKS[self.config.get("network", "lstm")]
+        self.model = network(len(self.chars), len(self.bigrams), self.labels, **hyper)
         state = torch.load(src / "model.pt", map_location="cpu", weights_only=True)
         self.model.load_state_dict(
             {k: v.float() if v.is_floating_point() else v for k, v in state.items()}

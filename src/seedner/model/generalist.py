@@ -1,0 +1,304 @@
+"""Training of the generalist embedded model: several corpora, one label set, LAC's weights.
+
+Every corpus's labels are mapped to PER/ORG/LOC by :func:`seedner.labels.canonical_type`
+(Weibo's nominal mentions, People's Daily's DATE and CLUENER's book/game/movie/position become
+``O``). Each epoch samples each corpus by its weight (a weight of 2.5 takes every sentence twice
+and half of them a third time), so a small corpus such as Weibo is not drowned by MSRA. Each
+training sentence goes through the shared emission layer plus its corpus's head, except a
+``shared_only`` share that uses the shared layer alone — the one inference uses. Model
+selection: the mean exact-span F1 over all dev sets (the shared layer's tags).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from seedner.bio import bio_spans, read_bio_tsv
+from seedner.labels import canonical_type
+from seedner.model.component import CharNER
+from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
+from seedner.model.gru_network import CharBiGRUCRF
+from seedner.model.train import span_prf
+
+LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
+TYPES = ("PER", "ORG", "LOC")
+# LAC maps these to ASCII before look-up (its q2b table); fold_char leaves them as they are
+LAC_LOOKUP = {"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'"}
+
+Sentence = tuple[str, list[str]]
+
+
+@dataclass
+class Corpus:
+    name: str
+    path: str
+    weight: float = 1.0
+
+
+@dataclass
+class GeneralistSettings:
+    epochs: int = 12
+    patience: int = 3
+    lr: float = 1.5e-3
+    batch_chars: int = 3000
+    hidden: int = 128
+    char_dim: int = 128
+    bigram_dim: int = 64
+    dropout: float = 0.2
+    max_bigrams: int = 100_000
+    min_bigram: int = 2
+    shared_only: float = 0.5
+    lac: str | None = None
+    time_budget_min: float | None = None
+    limit: int | None = None
+    seed: int = 1
+    threads: int | None = None
+
+
+@dataclass
+class EpochFigures:
+    epoch: int
+    loss: float
+    seconds: float
+    lr: float
+    dev_f1: dict[str, float]
+    mean_f1: float
+
+
+@dataclass
+class GeneralistReport:
+    settings: GeneralistSettings
+    corpora: list[Corpus]
+    dev: dict[str, str]
+    train_sentences: dict[str, int]
+    labels: list[str]
+    epochs: list[EpochFigures] = field(default_factory=list)
+    best_epoch: int = 0
+    best_mean_f1: float = 0.0
+    seconds: float = 0.0
+    stopped: str = ""
+
+
+def harmonised(path: str | Path) -> list[Sentence]:
+    """Sentences with their tags mapped to B-/I- PER, ORG, LOC (everything else O)."""
+    out = []
+    for text, tags in read_bio_tsv(path):
+        if not text:
+            continue
+        mapped = ["O"] * len(text)
+        for start, end, kind in bio_spans(tags):
+            kind = canonical_type(kind) or ""
+            if kind in TYPES:
+                mapped[start] = "B-" + kind
+                for i in range(start + 1, end):
+                    mapped[i] = "I-" + kind
+        out.append((text, mapped))
+    return out
+
+
+def sample_epoch(
+    corpora: list[list[Sentence]], weights: list[float], rng: random.Random
+) -> list[tuple[int, Sentence]]:
+    picked = []
+    for index, (data, weight) in enumerate(zip(corpora, weights)):
+        whole, part = divmod(weight, 1.0)
+        chosen = data * int(whole) + rng.sample(data, round(part * len(data)))
+        picked.extend((index, sent) for sent in chosen)
+    return picked
+
+
+def batches_of(
+    items: list[tuple[int, Sentence]], batch_chars: int, rng: random.Random
+) -> list[list[tuple[int, Sentence]]]:
+    """Length-sorted batches of about ``batch_chars`` characters, in shuffled order."""
+    ordered = sorted(items, key=lambda item: len(item[1][0]) + rng.random())
+    out: list[list[tuple[int, Sentence]]] = []
+    current: list[tuple[int, Sentence]] = []
+    for item in ordered:
+        if current and len(item[1][0]) * (len(current) + 1) > batch_chars:
+            out.append(current)
+            current = []
+        current.append(item)
+    if current:
+        out.append(current)
+    rng.shuffle(out)
+    return out
+
+
+def lac_vocab_and_init(
+    chars: Vocab, lac: dict, embed: torch.nn.Embedding
+) -> None:
+    """Copy LAC's character vectors into ``embed`` for every character LAC knows."""
+    table: dict[str, int] = {}
+    for index, ch in enumerate(lac["chars"]):
+        if len(ch) == 1 and (ch not in table or fold_char(ch) == ch):
+            table.setdefault(fold_char(ch), index)
+    vectors = lac["embed"]
+    with torch.no_grad():
+        std = float(vectors.std())
+        torch.nn.init.normal_(embed.weight, 0.0, std)
+        embed.weight[0].zero_()
+        embed.weight[chars.get(UNK)] = vectors[lac["chars"].index("OOV")]
+        for index, ch in enumerate(chars.itos[2:], 2):
+            source = table.get(ch, table.get(LAC_LOOKUP.get(ch, ""), -1))
+            if source >= 0:
+                embed.weight[index] = vectors[source]
+
+
+def train_generalist(
+    corpora: list[Corpus],
+    dev: dict[str, str],
+    out_dir: str | Path,
+    settings: GeneralistSettings | None = None,
+    log: Callable[[str], None] = print,
+    checkpoint: str | Path | None = None,
+) -> GeneralistReport:
+    s = settings or GeneralistSettings()
+    if s.threads:
+        torch.set_num_threads(s.threads)
+    torch.manual_seed(s.seed)
+    rng = random.Random(s.seed)
+    data = [harmonised(c.path)[: s.limit] if s.limit else harmonised(c.path) for c in corpora]
+    dev_data = {name: harmonised(path) for name, path in dev.items()}
+    lac = torch.load(s.lac, weights_only=False) if s.lac else None
+    training_texts = [text for corpus in data for text, _ in corpus]
+    extra_chars = [fold_char(ch) for ch in lac["chars"] if len(ch) == 1] if lac else []
+    chars, bigrams = build_vocabs(
+        training_texts + [" ".join(extra_chars)],
+        min_bigram=s.min_bigram,
+        max_bigrams=s.max_bigrams,
+    )
+    log(
+        f"training sentences: {', '.join(f'{c.name} {len(d)}' for c, d in zip(corpora, data))}; "
+        f"{len(chars)} chars, {len(bigrams)} bigrams"
+    )
+    tagger = CharNER.build(
+        chars,
+        bigrams,
+        LABELS,
+        network="gru",
+        char_dim=s.char_dim,
+        bigram_dim=s.bigram_dim,
+        hidden=s.hidden,
+        dropout=s.dropout,
+        n_heads=len(corpora),
+    )
+    model = tagger.model
+    assert isinstance(model, CharBiGRUCRF)
+    if lac is not None:
+        lac_vocab_and_init(chars, lac, model.char_embed)
+        model.gru.load_lac(lac["gru"])
+        log(f"initialised from {s.lac}")
+    optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
+    report = GeneralistReport(
+        s, corpora, dict(dev), {c.name: len(d) for c, d in zip(corpora, data)}, LABELS
+    )
+    first_epoch = 1
+    if checkpoint and Path(checkpoint).is_file():
+        state = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        rng.setstate(state["rng"])
+        report.epochs = [EpochFigures(**e) for e in state["epochs"]]
+        report.best_epoch, report.best_mean_f1 = state["best_epoch"], state["best_mean_f1"]
+        first_epoch = len(report.epochs) + 1
+        log(f"resumed from {checkpoint} after epoch {first_epoch - 1}")
+    label_id = {label: i for i, label in enumerate(LABELS)}
+    weights = [c.weight for c in corpora]
+    started = time.perf_counter() - report.seconds
+    stale = sum(1 for e in report.epochs[report.best_epoch :])
+    for epoch in range(first_epoch, s.epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
+        total, n_sent = 0.0, 0
+        batches = batches_of(sample_epoch(data, weights, rng), s.batch_chars, rng)
+        for step, batch in enumerate(batches, 1):
+            tensors = tagger.tensorize([text for _, (text, _) in batch])
+            gold = torch.zeros_like(tensors["chars"])
+            for i, (_, (_, tags)) in enumerate(batch):
+                gold[i, : len(tags)] = torch.tensor([label_id[t] for t in tags])
+            heads = torch.tensor(
+                [-1 if rng.random() < s.shared_only else corpus for corpus, _ in batch]
+            )
+            loss = model.loss(tensors, gold, heads)
+            optimizer.zero_grad()
+            (loss / len(batch)).backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            total += loss.item()
+            n_sent += len(batch)
+            if step % 200 == 0:
+                log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {total / n_sent:.3f}")
+        model.eval()
+        dev_f1 = {
+            name: span_prf([g for _, g in sents], tagger.tag([t for t, _ in sents]))[2]
+            for name, sents in dev_data.items()
+        }
+        mean = sum(dev_f1.values()) / len(dev_f1)
+        figures = EpochFigures(
+            epoch,
+            total / n_sent,
+            time.perf_counter() - t0,
+            optimizer.param_groups[0]["lr"],
+            dev_f1,
+            mean,
+        )
+        report.epochs.append(figures)
+        log(
+            f"epoch {epoch}: loss/sentence {figures.loss:.3f} dev "
+            + " ".join(f"{k} {v:.4f}" for k, v in dev_f1.items())
+            + f" mean {mean:.4f} {figures.seconds:.0f}s"
+        )
+        if mean > report.best_mean_f1:
+            report.best_mean_f1, report.best_epoch, stale = mean, epoch, 0
+            tagger.save(out_dir)
+            log(f"  saved best model to {out_dir}")
+        else:
+            stale += 1
+            for group in optimizer.param_groups:
+                group["lr"] *= 0.5
+        report.seconds = time.perf_counter() - started
+        write_report(report, Path(out_dir))
+        if checkpoint:
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "rng": rng.getstate(),
+                    "epochs": [asdict(e) for e in report.epochs],
+                    "best_epoch": report.best_epoch,
+                    "best_mean_f1": report.best_mean_f1,
+                },
+                checkpoint,
+            )
+        if stale >= s.patience:
+            report.stopped = f"early stop: no dev improvement for {s.patience} epochs"
+            break
+        if s.time_budget_min and report.seconds / 60 * (epoch + 1) / epoch > s.time_budget_min:
+            report.stopped = f"time budget of {s.time_budget_min} min reached"
+            break
+    else:
+        report.stopped = f"all {s.epochs} epochs done"
+    write_report(report, Path(out_dir))
+    log(
+        f"best mean dev F1 {report.best_mean_f1:.4f} at epoch {report.best_epoch}; "
+        f"{report.stopped}; {report.seconds / 60:.1f} min"
+    )
+    return report
+
+
+def write_report(report: GeneralistReport, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    data = asdict(report)
+    data["machine"] = (
+        f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
+    )
+    (out / "training.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
