@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import codecs
 
-__all__ = ["DecodeError", "decode_bytes"]
+__all__ = ["DecodeError", "check_encoding", "decode_bytes"]
 
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -111,6 +111,17 @@ def _text_with_nuls(data: bytes, nuls: int) -> tuple[str, str]:
         return data.decode(name), name
     except (DecodeError, UnicodeDecodeError):
         raise DecodeError("binary file (NUL bytes)") from None
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's name for ``encoding``; ValueError when Python has no such text encoding."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r}") from None
+    if not getattr(info, "_is_text_encoding", True):  # base64, zlib, rot13...
+        raise ValueError(f"{encoding!r} is not a text encoding")
+    return info.name
 
 
 def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:

@@ -123,6 +123,7 @@ def summary_tables(summary: CorpusSummary, top: int) -> list[RenderableType]:
     """The corpus summary for a terminal: top entities per type, dates by month (with bars),
     the people and organizations named together most often."""
     from rich.table import Table
+    from rich.text import Text
 
     totals = summary.type_mentions()
     counts = ", ".join(f"{totals[k]:,} {k}" for k in summary.types)
@@ -158,8 +159,10 @@ def summary_tables(summary: CorpusSummary, top: int) -> list[RenderableType]:
     if summary.years_only or summary.unresolved_dates:
         years = ", ".join(f"{y} ({n})" for y, n in sorted(summary.years_only.items()))
         out.append(
-            f"dates known to the year only: {years or 'none'}; "
-            f"unresolved (no reference date): {summary.unresolved_dates}"
+            Text(
+                f"dates known to the year only: {years or 'none'}; "
+                f"unresolved (no reference date): {summary.unresolved_dates}"
+            )
         )
     pairs = summary.pairs(top)
     if pairs:

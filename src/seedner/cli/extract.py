@@ -17,6 +17,7 @@ class OutputFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
 
 
 class InputFormatOption(str, Enum):
@@ -37,7 +38,8 @@ def extract_command(
         typer.Option(
             "--format",
             "-f",
-            help="table (default on a terminal), jsonl (default when piped), csv (per mention).",
+            help="table (default on a terminal), jsonl (default when piped), csv (per mention),"
+            " html (one page: documents with entities highlighted).",
         ),
     ] = None,
     output: Annotated[
@@ -78,14 +80,21 @@ def extract_command(
     """Extract people, organizations, places and dates from Chinese documents."""
     from seedner.api import Extractor, parse_date, parse_types
     from seedner.cli.progress import progress_display
+    from seedner.decoding import check_encoding
+    from seedner.html_view import HtmlSink
     from seedner.models import ModelError
     from seedner.sinks import CsvSink, JsonlSink, TableSink, completed_ids
-    from seedner.sources import iter_documents
+    from seedner.sources import plan_inputs, read_documents
 
     try:
         parse_types(types)
     except ValueError as exc:
         raise usage_error(str(exc)) from None
+    try:
+        if encoding is not None:
+            check_encoding(encoding)
+    except ValueError as exc:
+        raise usage_error(f"--encoding: {exc}") from None
     if ref_date is not None and parse_date(ref_date) is None:
         raise usage_error(f"--ref-date {ref_date!r} is not a date YYYY-MM-DD")
     if fmt is None:
@@ -104,13 +113,18 @@ def extract_command(
         raise usage_error(str(exc)) from None
 
     errors = ErrorLog()
-    documents = iter_documents(
-        inputs, glob=glob, input_format=input_format.value, encoding=encoding, on_error=errors
+    plan = plan_inputs(inputs, glob=glob, input_format=input_format.value, on_error=errors)
+    documents = read_documents(
+        plan,
+        input_format=input_format.value,
+        encoding=encoding,
+        on_error=errors,
+        on_warning=lambda message: sys.stderr.write(f"seedner: warning: {message}\n"),
     )
     if done:
         documents = (d for d in documents if d.id not in done)
     with ExitStack() as stack:
-        sink: JsonlSink | TableSink | CsvSink
+        sink: JsonlSink | TableSink | CsvSink | HtmlSink
         if fmt is OutputFormat.jsonl:
             stream = stack.enter_context(open(output, "ab" if resume else "wb")) if output else None
             sink = JsonlSink(stream or sys.stdout.buffer)
@@ -118,14 +132,21 @@ def extract_command(
             kwargs = {"encoding": "utf-8", "newline": ""}
             csv_file = stack.enter_context(open(output, "w", **kwargs)) if output else None
             sink = CsvSink(csv_file or sys.stdout)
+        elif fmt is OutputFormat.html:
+            page = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
+            sink = HtmlSink(page or sys.stdout)
         else:
             from rich.console import Console
 
             text = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
             sink = TableSink(Console(file=text) if text else Console())
-        progress = stack.enter_context(progress_display(not quiet))
+        on_terminal = output is None and sys.stdout.isatty()
+        progress = stack.enter_context(progress_display(not quiet, plan, errors, on_terminal))
         for result in extractor.iter_results(documents):
-            sink.write(result)
+            with progress.paused():
+                sink.write(result)
             progress.advance(result)
+        with progress.paused():
+            sink.finish()
     if errors.count:
         raise typer.Exit(1)

@@ -44,7 +44,9 @@ def summary_command(
     if as_json:
         import orjson
 
-        sys.stdout.buffer.write(orjson.dumps(summary.to_dict(top), option=orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.buffer.write(
+            orjson.dumps(summary.to_dict(top), option=orjson.OPT_APPEND_NEWLINE)
+        )
         sys.stdout.flush()
     else:
         from rich.console import Console
