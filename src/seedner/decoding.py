@@ -168,6 +168,8 @@ def _utf16_without_bom(data: bytes, nuls: int, min_chinese: float = 0.0) -> tupl
         text_share, chinese_share = _shares(text)
         if text_share < 0.95 or chinese_share < min_chinese:
             continue
+        if text.count("\0") * 100 > len(text):
+            continue  # NUL pairs: a run of NUL bytes in 8-bit text, not UTF-16
         if best is None or chinese_share > best[0]:
             best = (chinese_share, text, name)
     if best is None:
