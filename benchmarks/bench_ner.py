@@ -509,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(tools) - set(TOOLS))
     if unknown or not tools:
         p.error(f"unknown tool(s) {', '.join(unknown)}; choose from {', '.join(TOOLS)}")
+    if args.big_corpus_chars is not None and args.big_corpus is None:
+        p.error("--big-corpus-chars needs --big-corpus")
     big_sources = None
     if args.big_corpus is not None:
         big_sources = args.big_corpus or list(BIG_CORPUS_SOURCES)
