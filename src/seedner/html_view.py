@@ -59,7 +59,7 @@ def _style() -> str:
     return (
         """
 :root{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC",sans-serif;color:#1d2430}
-body{margin:0;display:grid;grid-template-columns:17rem minmax(0,1fr);
+body{margin:0;display:grid;grid-template-columns:19rem minmax(0,1fr);
  grid-template-areas:"head head" "nav corpus" "nav docs";background:#f4f5f7}
 header{grid-area:head;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap;
  padding:.6rem 1.2rem;background:#1d2430;color:#fff;position:sticky;top:0;z-index:2}
@@ -67,7 +67,7 @@ header h1{font-size:1.1rem;margin:0}
 .legend{display:flex;gap:.6rem;flex-wrap:wrap;margin:0;padding:0;list-style:none}
 .key{padding:.05rem .5rem;border-radius:.25rem;border-bottom:2px solid;color:#1d2430}
 nav{grid-area:nav;position:sticky;top:3rem;align-self:start;max-height:calc(100vh - 3.5rem);
- overflow:auto;padding:1rem;font-size:.85rem}
+ overflow:auto;padding:1rem;font-size:.8rem}
 nav ol{padding-left:1.4rem;margin:.4rem 0}
 nav li{margin:.3rem 0;overflow-wrap:anywhere}
 nav a{color:#1d4f91}
@@ -91,7 +91,8 @@ mark:hover::after,mark:focus::after{content:attr(data-tip);position:absolute;lef
 table{border-collapse:collapse;font-size:.85rem;margin:.2rem 0}
 td,th{padding:.15rem .6rem;text-align:left;border-bottom:1px solid #eceef1}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
-.tops{display:flex;flex-wrap:wrap;gap:0 2rem}
+.tops{display:flex;flex-wrap:wrap;gap:.4rem 2rem;align-items:flex-start}
+.tops h3{margin-top:.2rem}
 .bar{display:inline-block;height:.7rem;vertical-align:middle}
 """
         + marks
@@ -104,6 +105,10 @@ def _legend() -> str:
         for kind in ENTITY_TYPES
     )
     return f'<ul class="legend" aria-label="entity types">{keys}</ul>'
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _tip(e: Entity) -> str:
@@ -190,7 +195,7 @@ class HtmlSink:
             for i, (doc_id, count) in enumerate(self.listed, 1)
         )
         self.stream.write(
-            f'</main>\n<nav aria-label="documents"><b>{len(self.listed):,} documents</b>'
+            f'</main>\n<nav aria-label="documents"><b>{_count(len(self.listed), "document")}</b>'
             f"<ol>{items}</ol></nav>\n{self._corpus()}\n</body>\n</html>\n"
         )
         self.stream.flush()
@@ -212,8 +217,8 @@ class HtmlSink:
                     f"<th>mentions</th><th>documents</th></tr>{rows}</table>"
                 )
         parts = [
-            f'<section id="corpus"><h2>Corpus: {s.documents:,} documents</h2>'
-            f'<p class="counts">{head}</p><div class="tops">{"".join(tops)}</div>'
+            f'<section id="corpus"><h2>Corpus: {_count(s.documents, "document")}</h2>'
+            f'<p class="counts">{head} mentions</p><div class="tops">{"".join(tops)}'
         ]
         timeline = s.timeline()
         if timeline:
@@ -224,10 +229,7 @@ class HtmlSink:
                 "</span></td></tr>"
                 for m in timeline
             )
-            parts.append(f"<h3>Dates by month</h3><table>{rows}</table>")
-        if s.years_only:
-            years = ", ".join(f"{y} ({n})" for y, n in sorted(s.years_only.items()))
-            parts.append(f'<p class="counts">Known to the year only: {years}</p>')
+            parts.append(f"<div><h3>Dates by month</h3><table>{rows}</table></div>")
         pairs = s.pairs(self.top)
         if pairs:
             rows = "".join(
@@ -237,9 +239,13 @@ class HtmlSink:
                 for p in pairs
             )
             parts.append(
-                "<h3>Named in the same documents</h3>"
-                f"<table><tr><th></th><th></th><th>documents</th></tr>{rows}</table>"
+                "<div><h3>Named in the same documents</h3>"
+                f"<table><tr><th></th><th></th><th>documents</th></tr>{rows}</table></div>"
             )
+        parts.append("</div>")
+        if s.years_only:
+            years = ", ".join(f"{y} ({n})" for y, n in sorted(s.years_only.items()))
+            parts.append(f'<p class="counts">Dates known to the year only: {years}</p>')
         parts.append("</section>")
         return "".join(parts)
 
