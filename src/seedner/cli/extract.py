@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -26,6 +26,11 @@ class InputFormatOption(str, Enum):
     jsonl = "jsonl"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 def extract_command(
     inputs: Annotated[
         list[str],
@@ -45,7 +50,9 @@ def extract_command(
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+            "--output",
+            "-o",
+            help="Write to this file instead of stdout (with --engine ray: or shards in a folder).",
         ),
     ] = None,
     types: Annotated[
@@ -76,6 +83,18 @@ def extract_command(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    workers: Annotated[
+        str,
+        typer.Option(help="Processes, each with its own model: a number, or auto (fastest here)."),
+    ] = "auto",
+    engine: Annotated[
+        Engine,
+        typer.Option(help='local, or ray: a Ray Data job (pip install "seedner[ray]").'),
+    ] = Engine.local,
+    ray_address: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="With --engine ray: join this Ray cluster (default: start a local one)."),
+    ] = None,
 ) -> None:
     """Extract people, organizations, places and dates from Chinese documents."""
     from seedner.api import Extractor, parse_date, parse_types
@@ -102,13 +121,48 @@ def extract_command(
         fmt = OutputFormat.table if to_terminal else OutputFormat.jsonl
     done: set[str | int] = set()
     if resume:
-        if output is None:
+        if output is None or output.is_dir():
             raise usage_error("--resume needs -o FILE: the output of the run to continue")
         if fmt is not OutputFormat.jsonl:
             raise usage_error("--resume works with JSON Lines output (-f jsonl)")
         done = completed_ids(output)
+    if engine is Engine.ray:
+        from seedner.ray_engine import RayUsageError, run_ray
+
+        try:
+            status = run_ray(
+                inputs,
+                output,
+                done=done,
+                model=model,
+                types=types,
+                ref_date=ref_date,
+                device=device,
+                workers=workers,
+                glob=glob,
+                input_format=input_format.value,
+                encoding=encoding,
+                fmt=fmt.value,
+                address=ray_address,
+                on_error=ErrorLog(),
+                on_warning=lambda message: sys.stderr.write(f"seedner: warning: {message}\n"),
+            )
+        except (RayUsageError, ModelError) as exc:
+            raise usage_error(str(exc)) from None
+        raise typer.Exit(status)
+    if output is not None and output.is_dir():
+        raise usage_error(f"-o {output}: is a folder (shards in a folder need --engine ray)")
+    from seedner.workers import ParallelExtractor, WorkerError, parse_workers
+
     try:
-        extractor = Extractor(model, types=types, ref_date=ref_date, device=device)
+        n_workers = parse_workers(workers, device)
+        extractor: Extractor | ParallelExtractor = (
+            ParallelExtractor(
+                model, workers=n_workers, types=types, ref_date=ref_date, device=device
+            )
+            if n_workers > 1
+            else Extractor(model, types=types, ref_date=ref_date, device=device)
+        )
     except (ModelError, ValueError) as exc:
         raise usage_error(str(exc)) from None
 
@@ -142,10 +196,16 @@ def extract_command(
             sink = TableSink(Console(file=text) if text else Console())
         on_terminal = output is None and sys.stdout.isatty()
         progress = stack.enter_context(progress_display(not quiet, plan, errors, on_terminal))
-        for result in extractor.iter_results(documents):
-            with progress.paused():
-                sink.write(result)
-            progress.advance(result)
+        results = stack.enter_context(closing(extractor.iter_results(documents)))
+        try:
+            for result in results:
+                with progress.paused():
+                    sink.write(result)
+                progress.advance(result)
+        except ModelError as exc:  # a model that a worker process could not load
+            raise usage_error(str(exc)) from None
+        except WorkerError as exc:
+            errors(str(exc))
         with progress.paused():
             sink.finish()
     if errors.count:

@@ -1,0 +1,240 @@
+"""The local multi-process engine: ``--workers N``.
+
+The main process reads the inputs (so input errors are reported exactly as with one process)
+and hands chunks of documents to N worker processes, each with its own model and a share of
+the CPU threads. Results come back in input order, identical to a single process: the model's
+output does not depend on which sentences share its batches (the tests check this).
+
+Starting a worker costs a process, the torch and HanLP imports and a model load (seconds), so
+an input smaller than :data:`PARALLEL_MIN_CHARS` is done in this process instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+from seedner.api import BATCH_CHARS, Extractor, parse_date, parse_types
+from seedner.types import Document, DocumentResult, Entity
+
+CHUNK_CHARS = BATCH_CHARS  # characters per task: one model batch
+# Below this many characters in all, one process is faster than starting workers (about
+# 10 s of tagging on one core against 3-5 s to start a worker).
+PARALLEL_MIN_CHARS = 1_000_000
+AUTO_MAX_WORKERS = 8
+
+
+class WorkerError(Exception):
+    """A worker process died (killed, out of memory); the message says so in one line."""
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def auto_workers(device: str | None = None, cpus: int | None = None) -> int:
+    """The number of workers ``--workers auto`` means on this machine.
+
+    One process per two CPUs, at most :data:`AUTO_MAX_WORKERS`; one on a GPU or on two CPUs or
+    fewer (figures in the README, from ``benchmarks/scale.py``).
+    """
+    if device is not None and device.strip().lower().startswith("cuda"):
+        return 1
+    cpus = cpu_count() if cpus is None else cpus
+    return max(1, min(cpus // 2, AUTO_MAX_WORKERS)) if cpus > 2 else 1
+
+
+def parse_workers(value: str | int, device: str | None = None) -> int:
+    """``auto`` or a positive number → a number of workers; raises ValueError otherwise."""
+    if isinstance(value, int):
+        number = value
+    elif value.strip().lower() == "auto":
+        return auto_workers(device)
+    else:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+    if number < 1:
+        raise ValueError(f"--workers {value!r}: give a positive number or auto")
+    return number
+
+
+def check_model(model: str, device: str | None) -> None:
+    """Resolve the model (fetching a pretrained one once, here) without loading it.
+
+    Raises :class:`seedner.models.ModelError` for an unknown model or device, as loading would.
+    """
+    from seedner.models import (
+        fetch_pretrained,
+        find_pretrained,
+        parse_device,
+        resolve_model_path,
+        split_task,
+    )
+
+    parse_device(device)
+    name, _ = split_task(model)
+    local = name == "embedded" or Path(name).expanduser().is_dir()
+    info = None if local else find_pretrained(name)
+    if info is None:
+        resolve_model_path(name)
+    else:
+        fetch_pretrained(info, name)
+
+
+@dataclass(frozen=True)
+class _Options:
+    model: str
+    types: tuple[str, ...] | None
+    ref_date: dt.date | None
+    device: str | None
+    threads: int
+
+
+_extractor: Extractor | None = None  # one per worker process, loaded by its first task
+
+
+def _start_worker(threads: int) -> None:
+    # Ctrl-C reaches the whole process group: the main process alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _tag_chunk(options: _Options, documents: list[Document]) -> list[list[Entity]]:
+    """In a worker: the entities of each document of a chunk, in order."""
+    global _extractor
+    if _extractor is None:
+        _extractor = Extractor(
+            options.model, types=options.types, ref_date=options.ref_date, device=options.device
+        )
+    return [result.entities for result in _extractor.iter_results(documents)]
+
+
+class ParallelExtractor:
+    """``Extractor.iter_results`` over N worker processes, results in input order."""
+
+    def __init__(
+        self,
+        model: str = "embedded",
+        *,
+        workers: int,
+        types: str | Iterable[str] | None = None,
+        ref_date: dt.date | str | None = None,
+        device: str | None = None,
+        chunk_chars: int | None = None,
+        min_parallel_chars: int | None = None,
+    ) -> None:
+        chosen = parse_types(types)
+        date = parse_date(ref_date)
+        if ref_date is not None and date is None:
+            raise ValueError(f"reference date {ref_date!r} is not YYYY-MM-DD")
+        check_model(model, device)
+        threads = max(1, cpu_count() // workers)
+        self.options = _Options(
+            model, tuple(sorted(chosen)) if chosen else None, date, device, threads
+        )
+        self.workers = workers
+        self.chunk_chars = CHUNK_CHARS if chunk_chars is None else chunk_chars
+        self.min_parallel_chars = (
+            PARALLEL_MIN_CHARS if min_parallel_chars is None else min_parallel_chars
+        )
+        self.started = False  # whether worker processes were started (for tests and benchmarks)
+
+    def _local(self) -> Extractor:
+        o = self.options
+        return Extractor(o.model, types=o.types, ref_date=o.ref_date, device=o.device)
+
+    def run(self, documents: Iterable[Document]) -> list[DocumentResult]:
+        return list(self.iter_results(documents))
+
+    def iter_results(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
+        """Results in input order; a small input is done here, without starting workers."""
+        docs = iter(documents)
+        head: list[Document] = []
+        size = 0
+        for doc in docs:
+            head.append(doc)
+            size += len(doc.text)
+            if size >= self.min_parallel_chars:
+                break
+        else:
+            yield from self._local().iter_results(head)
+            return
+        yield from self._parallel(chain(head, docs))
+
+    def _chunks(self, documents: Iterable[Document]) -> Iterator[list[Document]]:
+        chunk: list[Document] = []
+        size = 0
+        for doc in documents:
+            chunk.append(doc)
+            size += len(doc.text)
+            if size >= self.chunk_chars:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def _parallel(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
+        import multiprocessing
+
+        # spawn: a fresh interpreter per worker, never a fork of a process holding torch threads
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.options.threads,),
+        )
+        self.started = True
+        # At most two chunks per worker in flight: memory stays bounded, results stay in order.
+        window: deque[tuple[list[Document], Future[list[list[Entity]]]]] = deque()
+        finished = False
+        try:
+            for chunk in self._chunks(documents):
+                window.append((chunk, pool.submit(_tag_chunk, self.options, chunk)))
+                if len(window) >= 2 * self.workers:
+                    yield from _collect(*window.popleft())
+            while window:
+                yield from _collect(*window.popleft())
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # interrupted, a closed pipe or an error: stop the workers now
+                _stop(pool)
+
+
+def _collect(chunk: list[Document], future: Future[list[list[Entity]]]) -> Iterator[DocumentResult]:
+    try:
+        entities = future.result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process died (killed, or out of memory); try fewer --workers"
+        ) from None
+    for doc, found in zip(chunk, entities):
+        yield DocumentResult(doc.id, doc.text, found)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down without waiting for the chunks being tagged."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public handle before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)

@@ -1,0 +1,193 @@
+"""--workers N and --engine ray: the single-process output, its lines, order, errors and status."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+import seedner.workers
+from seedner.api import Extractor
+from seedner.cli import app
+from seedner.types import Document
+from seedner.workers import ParallelExtractor, auto_workers, parse_workers
+
+from .conftest import ROOT, SEEDS, seed_text
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The paragraphs of a seed as JSON Lines records, with a malformed line and a record
+    without text among them."""
+    _, text = seed_text("001")
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    lines = [orjson.dumps({"id": f"p{i}", "text": p}) for i, p in enumerate(paragraphs)]
+    lines.insert(3, b'{"id": "broken", "text": ')
+    lines.insert(6, b'{"id": "empty"}')
+    path = tmp_path_factory.mktemp("inputs") / "records.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def _run(*args: str) -> tuple[int, bytes, list[str]]:
+    result = runner.invoke(app, ["extract", *args, "-f", "jsonl", "-q"])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("seedner:")]
+    assert len(errors) == len(result.stderr.splitlines()), result.stderr  # nothing else
+    return result.exit_code, result.stdout_bytes, errors
+
+
+@pytest.fixture(scope="module")
+def single(records: Path) -> tuple[int, bytes, list[str]]:
+    return _run(str(SEEDS), str(records), "missing.txt", "--workers", "1")
+
+
+def test_single_run_reports_the_bad_inputs(
+    records: Path, single: tuple[int, bytes, list[str]]
+) -> None:
+    status, out, errors = single
+    assert status == 1
+    assert errors == [
+        "seedner: error: missing.txt: no such file or directory",
+        f"seedner: error: {records}:4: malformed JSON (unexpected end of data)",
+        f'seedner: error: {records}:7: record has no "text" string',
+    ]
+    ids = [orjson.loads(line)["id"] for line in out.splitlines()]
+    good = [line for line in records.read_bytes().splitlines() if line.startswith(b'{"id":"p')]
+    seeds = [str(path) for path in sorted(SEEDS.glob("*.txt"))]
+    assert ids == seeds + [orjson.loads(line)["id"] for line in good]
+
+
+def test_two_workers_give_the_same_bytes(
+    records: Path, single: tuple[int, bytes, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tiny inputs are normally done in-process: make these go to the workers, in many chunks.
+    monkeypatch.setattr(seedner.workers, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(seedner.workers, "CHUNK_CHARS", 1500)
+    started = []
+    real = ParallelExtractor._parallel
+
+    def spy(self: ParallelExtractor, documents: Iterator[Document]) -> Iterator:
+        started.append(self.workers)
+        return real(self, documents)
+
+    monkeypatch.setattr(ParallelExtractor, "_parallel", spy)
+    assert _run(str(SEEDS), str(records), "missing.txt", "--workers", "2") == single
+    assert started == [2]
+
+
+def test_small_inputs_start_no_workers(records: Path) -> None:
+    extractor = ParallelExtractor(workers=2)
+    docs = [Document(str(i), p) for i, p in enumerate(["李鹏在北京。", "上海市。"])]
+    results = extractor.run(docs)
+    assert not extractor.started
+    assert [r.entities for r in results] == [r.entities for r in Extractor().run(docs)]
+
+
+def test_ray_engine_gives_the_same_bytes(
+    records: Path, single: tuple[int, bytes, list[str]], tmp_path: Path
+) -> None:
+    pytest.importorskip("ray.data", reason='the Ray engine needs pip install "seedner[ray]"')
+    import ray
+
+    import seedner.ray_engine
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        args = (str(SEEDS), str(records), "missing.txt", "--engine", "ray")
+        assert _run(*args, "--workers", "2") == single
+        # Shards in a folder: concatenated, the same lines; several JSON Lines files.
+        shards = tmp_path / "shards"
+        shards.mkdir()
+        seedner.ray_engine.SHARD_LINES = 4
+        try:
+            status, _, errors = _run(*args, "--workers", "1", "-o", str(shards))
+        finally:
+            seedner.ray_engine.SHARD_LINES = 100_000
+        assert (status, errors) == (single[0], single[2])
+        files = sorted(shards.glob("part-*.jsonl"))
+        assert len(files) > 2
+        assert b"".join(f.read_bytes() for f in files) == single[1]
+    finally:
+        ray.shutdown()
+
+
+def test_ray_engine_without_ray_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails
+    path, _ = seed_text("000")
+    result = runner.invoke(app, ["extract", str(path), "--engine", "ray"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr == 'seedner: error: --engine ray needs Ray Data: pip install "seedner[ray]"\n'
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_bad_worker_counts_are_usage_errors(value: str) -> None:
+    path, _ = seed_text("000")
+    result = runner.invoke(app, ["extract", str(path), "--workers", value])
+    assert result.exit_code == 2
+    assert result.stderr == f"seedner: error: --workers {value!r}: give a positive number or auto\n"
+
+
+def test_auto_is_one_worker_per_two_cpus() -> None:
+    assert auto_workers(cpus=1) == auto_workers(cpus=2) == 1
+    assert auto_workers(cpus=8) == 4
+    assert auto_workers(cpus=64) == seedner.workers.AUTO_MAX_WORKERS
+    assert auto_workers("cuda", cpus=16) == 1
+    assert parse_workers("auto") == auto_workers()
+    assert parse_workers("3") == 3
+
+
+# A run with workers started for a small input, interrupted once its first lines are out.
+_RUN = """
+import sys, seedner.workers as w
+w.PARALLEL_MIN_CHARS, w.CHUNK_CHARS = 0, 1000
+from seedner.cli import main
+sys.argv = ["seedner", "extract", *sys.argv[1:]]
+main()
+"""
+
+
+def test_ctrl_c_leaves_whole_lines_and_resume_completes(tmp_path: Path) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    paragraphs = [p for t in texts for p in t.split("\n") if len(p.strip()) > 20] * 3
+    source = tmp_path / "many.jsonl"
+    source.write_bytes(
+        b"".join(orjson.dumps({"id": i, "text": p}) + b"\n" for i, p in enumerate(paragraphs))
+    )
+    out = tmp_path / "out.jsonl"
+    args = [str(source), "-o", str(out), "--workers", "2", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _RUN, *args], stderr=subprocess.PIPE, env=env, cwd=tmp_path
+    )
+    deadline = time.monotonic() + 300
+    while (not out.exists() or out.read_bytes().count(b"\n") < 3) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no output within 300 s"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr.decode()
+    # no traceback, from this process or a worker: at most seedner's own line
+    assert all(line.startswith("seedner:") for line in stderr.decode().splitlines()), stderr
+    data = out.read_bytes()
+    assert data.endswith(b"\n")
+    done = [orjson.loads(line)["id"] for line in data.splitlines()]
+    assert done == list(range(len(done))) and len(done) < len(paragraphs)
+
+    again = subprocess.run(
+        [sys.executable, "-c", _RUN, *args, "--resume"], capture_output=True, env=env, timeout=600
+    )
+    assert again.returncode == 0, again.stderr.decode()
+    ids = [orjson.loads(line)["id"] for line in out.read_bytes().splitlines()]
+    assert ids == list(range(len(paragraphs)))
