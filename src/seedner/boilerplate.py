@@ -64,7 +64,7 @@ def drop_boilerplate(text: str, mentions: list[Mention]) -> list[Mention]:
     kept = []
     for m in mentions:
         span = text[m.start : m.end]
-        if any(ch in BREADCRUMB_MARKS for ch in span):
+        if not BREADCRUMB_MARKS.isdisjoint(span):
             continue
         if addresses.overlap(m.start, m.end):
             continue
