@@ -85,6 +85,18 @@ def test_two_workers_give_the_same_bytes(
     assert started == [2]
 
 
+def test_api_workers_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    import seedner
+
+    monkeypatch.setattr(seedner.workers, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(seedner.workers, "CHUNK_CHARS", 800)
+    _, text = seed_text("002")
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    results = seedner.extract(paragraphs, workers=2)
+    assert results == seedner.extract(paragraphs)
+    assert sum(len(r.entities) for r in results) > 20
+
+
 def test_small_inputs_start_no_workers(records: Path) -> None:
     extractor = ParallelExtractor(workers=2)
     docs = [Document(str(i), p) for i, p in enumerate(["李鹏在北京。", "上海市。"])]

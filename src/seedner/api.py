@@ -221,12 +221,26 @@ def extract(
     types: str | Iterable[str] | None = None,
     ref_date: dt.date | str | None = None,
     device: str | None = None,
+    workers: int | str = 1,
 ) -> DocumentResult | list[DocumentResult]:
     """Extract PER/ORG/LOC/DATE entities.
 
     A single text or ``Document`` gives one ``DocumentResult``; an iterable gives a list,
     in input order. Plain strings get ids ``"0"``, ``"1"``, ...
+
+    ``workers`` (a number or ``"auto"``) tags a large iterable in that many processes, with
+    the same results (:mod:`seedner.workers`); scripts using it need the usual
+    ``if __name__ == "__main__":`` guard of Python's multiprocessing.
     """
+    if workers != 1 and not isinstance(inputs, (str, Document)):
+        from seedner.workers import ParallelExtractor, parse_workers
+
+        count = parse_workers(workers, device)
+        if count > 1:
+            docs = [_as_document(item, i) for i, item in enumerate(inputs)]
+            return ParallelExtractor(
+                model, workers=count, types=types, ref_date=ref_date, device=device
+            ).run(docs)
     extractor = Extractor(model, types=types, ref_date=ref_date, device=device)
     if isinstance(inputs, (str, Document)):
         return extractor.run([_as_document(inputs, 0)])[0]
