@@ -119,8 +119,9 @@ def test_progress_shows_totals_and_the_run_ends_with_a_summary_line(
     )
 
 
-def test_closed_pipe_exits_0_under_pipefail() -> None:
-    command = f"set -o pipefail; {sys.executable} -m seedner extract {SEEDS} -f jsonl | head -n 1"
+@pytest.mark.parametrize("fmt", ["jsonl", "table"])  # rich's own handler would exit 1
+def test_closed_pipe_exits_0_under_pipefail(fmt: str) -> None:
+    command = f"set -o pipefail; {sys.executable} -m seedner extract {SEEDS} -f {fmt} | head -n 1"
     proc = subprocess.run(
         ["bash", "-c", command], capture_output=True, cwd=ROOT, check=False, timeout=300
     )

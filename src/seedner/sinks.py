@@ -7,6 +7,7 @@ Every sink has ``write(result)`` for each document, in order, and ``finish()`` a
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -110,6 +111,25 @@ class TableSink:
         if self.summary.documents > 1:
             for renderable in summary_tables(self.summary, self.top):
                 self.console.print(renderable)
+
+
+def output_console(file: IO[str] | None = None) -> Console:
+    """A rich console for data on stdout (or ``file``). On a closed pipe (``| head``) rich
+    would exit with status 1; this one raises BrokenPipeError instead, which the command line
+    turns into a quiet exit 0."""
+    return _console_class()(file=file)
+
+
+@cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class OutputConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return OutputConsole
 
 
 def escape(text: str) -> str:

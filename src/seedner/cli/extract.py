@@ -102,7 +102,7 @@ def extract_command(
     from seedner.decoding import check_encoding
     from seedner.html_view import HtmlSink
     from seedner.models import ModelError
-    from seedner.sinks import CsvSink, JsonlSink, TableSink, completed_ids
+    from seedner.sinks import CsvSink, JsonlSink, TableSink, completed_ids, output_console
     from seedner.sources import plan_inputs, read_documents
 
     try:
@@ -190,10 +190,8 @@ def extract_command(
             page = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
             sink = HtmlSink(page or sys.stdout)
         else:
-            from rich.console import Console
-
             text = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
-            sink = TableSink(Console(file=text) if text else Console())
+            sink = TableSink(output_console(text))
         on_terminal = output is None and sys.stdout.isatty()
         progress = stack.enter_context(progress_display(not quiet, plan, errors, on_terminal))
         results = stack.enter_context(closing(extractor.iter_results(documents)))

@@ -49,11 +49,9 @@ def summary_command(
         )
         sys.stdout.flush()
     else:
-        from rich.console import Console
+        from seedner.sinks import output_console, summary_tables
 
-        from seedner.sinks import summary_tables
-
-        console = Console()
+        console = output_console()
         for renderable in summary_tables(summary, top):
             console.print(renderable)
     if errors.count:
