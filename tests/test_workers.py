@@ -133,6 +133,37 @@ def test_ray_engine_gives_the_same_bytes(
         ray.shutdown()
 
 
+def test_ray_work_items_read_as_the_local_reader(records: Path) -> None:
+    """JSON Lines cut into many slices: the same documents, error lines and default ids."""
+    from seedner.ray_engine import read_item, work_items
+    from seedner.sources import iter_documents
+
+    # records without an id get "FILE:LINE" as id: their line numbers must survive the cuts
+    _, text = seed_text("002")
+    unnamed = [orjson.dumps({"text": p}) + b"\n" for p in text.split("\n") if p.strip()]
+    mixed = records.parent / "mixed.jsonl"
+    mixed.write_bytes(b"\n".join(unnamed) + records.read_bytes() + b"".join(unnamed))
+    inputs = [str(SEEDS / "000_7010a327d54ec02f.txt"), str(mixed), str(SEEDS)]
+
+    def read(source: Iterator[Document], errors: list[str]) -> list[tuple]:
+        return [(d.id, d.text, d.meta) for d in source] + [("errors", errors)]
+
+    local_errors: list[str] = []
+    local = read(iter_documents(inputs, on_error=local_errors.append), local_errors)
+    files = [Path(inputs[0]), mixed, *sorted(SEEDS.glob("*.txt"))]
+    items = list(work_items(files, input_format="auto", encoding=None, range_bytes=300))
+    assert sum(item["kind"] == "range" for item in items) > 5
+    ray_errors: list[str] = []
+    docs = (
+        doc
+        for item in items
+        for doc in read_item(
+            item, input_format="auto", encoding=None, on_error=ray_errors.append, on_warning=print
+        )
+    )
+    assert read(docs, ray_errors) == local
+
+
 def test_ray_engine_without_ray_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails
     path, _ = seed_text("000")

@@ -29,8 +29,9 @@ from seedner.sources import STDIN, InputPlan, _records, plan_inputs, read_docume
 from seedner.types import Document
 
 INSTALL_HINT = '--engine ray needs Ray Data: pip install "seedner[ray]"'
-RANGE_BYTES = 32 << 20  # a JSON Lines file is split into slices of about this size
-GROUP_BYTES = 16 << 20  # consecutive text files are grouped into items of about this size
+# Work items of a few MB (a minute or so of one actor's time) keep every actor busy.
+RANGE_BYTES = 4 << 20  # a JSON Lines file is split into slices of about this size
+GROUP_BYTES = 4 << 20  # consecutive text files are grouped into items of about this size
 GROUP_FILES = 1000
 SHARD_LINES = 100_000  # documents per shard with -o DIR
 ROW_CHARS = BATCH_CHARS  # an actor returns its rows about every this many characters
@@ -259,6 +260,7 @@ def _quiet_ray(ray: Any) -> None:
     ctx.print_on_execution_start = False
     ctx.enable_auto_log_stats = False
     logging.getLogger("ray.data").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module=r"ray\.")  # advice on tuning, not on the inputs
 
 
 def ray_workers(ray: Any, workers: str, device: str | None) -> int:
@@ -330,13 +332,14 @@ def run_ray(
         _quiet_ray(ray)
         gpu = _on_gpu(device)
         on_cluster = bool(address or os.environ.get("RAY_ADDRESS"))
+        actors = ray_workers(ray, workers, device)
         with warnings.catch_warnings():  # max_restarts has no named parameter yet
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
                 ExtractActor,
                 batch_size=1,
                 batch_format="pyarrow",
-                compute=ray.data.ActorPoolStrategy(size=ray_workers(ray, workers, device)),
+                compute=ray.data.ActorPoolStrategy(size=min(actors, len(items))),
                 num_cpus=1,
                 num_gpus=1 if gpu else 0,
                 # On a cluster a lost actor is restarted; on one machine there is no node to lose,
