@@ -59,11 +59,13 @@ class LacBiGRU(nn.Module):
         w_ih, b_ih = self.ih_weight[layer], self.ih_bias[layer]
         gates_x = torch.matmul(both, w_ih.unsqueeze(1)) + b_ih[:, None, None, :]  # (2,B,T,3H)
         w_hh = self.hh_weight[layer]
-        w_rz, w_n = w_hh[:, :, : 2 * h_size], w_hh[:, :, 2 * h_size :]
+        w_rz = w_hh[:, :, : 2 * h_size].contiguous()
+        w_n = w_hh[:, :, 2 * h_size :].contiguous()
         h = x.new_zeros(2, x.shape[0], h_size)
         outputs = []
-        for t in range(x.shape[1]):
-            gx = gates_x[:, :, t]
+        # unbind, not indexing in the loop: the gradient of each index would be a zero tensor
+        # as large as gates_x (quadratic in the length)
+        for gx in gates_x.unbind(2):
             rz = torch.sigmoid(gx[..., : 2 * h_size] + torch.bmm(h, w_rz))
             r, z = rz[..., :h_size], rz[..., h_size:]
             n = torch.tanh(gx[..., 2 * h_size :] + torch.bmm(r * h, w_n))
