@@ -11,6 +11,8 @@ import datetime
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import seedner
 from seedner import Document, DocumentResult
@@ -299,3 +301,33 @@ def test_the_model_with_rules_on_seed_003_dates(seeds: dict) -> None:
     dates = {e.start: e.norm for e in result.entities if e.type == "DATE"}
     assert dates[106] == "2023-01-26"  # 今天(1月26日)
     assert 2764 not in dates  # 今天是:
+
+
+# ------------------------------------------------------------------------------ invariants
+_NAMES = ["李鹏", "吴雪尘", "吴雪", "上海", "徐汇", "区", "中心", "来源", "G60"]
+_PIECES = st.sampled_from([*_NAMES, ":", ">", "🏳️", "(jì)", "，", " "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_PIECES, st.sampled_from([None, "PER", "ORG", "LOC"])), min_size=1, max_size=25
+    )
+)
+def test_rules_keep_mentions_in_the_text_with_one_type_per_name(
+    pieces: list[tuple[str, str | None]],
+) -> None:
+    """Random texts of names and noise, some pieces tagged (the same name with different
+    types, inside others, next to symbols, labels and breadcrumb marks)."""
+    text, mentions = "", []
+    for piece, kind in pieces:
+        if kind:
+            mentions.append(Mention(len(text), len(text) + len(piece), kind, kind))
+        text += piece
+    out = postprocess(text, mentions)
+    types: dict[str, set[str]] = {}
+    for m in out:
+        assert 0 <= m.start < m.end <= len(text)
+        assert m.type in {"PER", "ORG", "LOC"}
+        types.setdefault(re.sub(r"\s", "", text[m.start : m.end]), set()).add(m.type)
+    assert all(len(t) == 1 for t in types.values()), types
