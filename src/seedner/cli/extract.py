@@ -89,7 +89,7 @@ def extract_command(
     ] = "auto",
     engine: Annotated[
         Engine,
-        typer.Option(help='local, or ray: a Ray Data job (pip install "seedner[ray]").'),
+        typer.Option(help='local, or ray: a Ray Data job (pip install "seedner\\[ray]").'),
     ] = Engine.local,
     ray_address: Annotated[
         Optional[str],  # noqa: UP045
