@@ -59,6 +59,7 @@ class CharNER(Component):
         self.labels: list[str] = []
         self.device = torch.device("cpu")
         self._featurizer: Featurizer | None = None
+        self._encoder: Any = None  # an ONNX Runtime session for GRU models, when available
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -93,6 +94,10 @@ class CharNER(Component):
             if not k.startswith("heads.")  # corpus heads are for training only
         }
         torch.save(state, out / "model.pt")
+        if isinstance(self.model, CharBiGRUCRF):
+            from seedner.model.onnx_encoder import FILE, export_encoder
+
+            export_encoder(self.model, out / FILE)
 
     def load(
         self, save_dir: str | Path, verbose: bool = False, devices: Any = None, **kwargs: Any
@@ -111,16 +116,33 @@ class CharNER(Component):
         )
         self.model.eval()
         self.to(devices if devices is not None else kwargs.get("device"))
+        self._encoder = self._load_encoder(src)
         precision = kwargs.get("precision", "auto")
         if precision == "bfloat16" or (
             precision == "auto" and self.device.type == "cpu" and cpu_has_bfloat16()
         ):
             self.model.use_bfloat16()
 
+    def _load_encoder(self, src: Path) -> Any:
+        """ONNX Runtime for a GRU model on the CPU, when its graph was saved and the runtime
+        is installed; otherwise the network's own (slower) loop runs."""
+        from seedner.model.onnx_encoder import FILE, EncoderSession
+
+        if not isinstance(self.model, CharBiGRUCRF) or self.device.type != "cpu":
+            return None
+        if not (src / FILE).is_file():
+            return None
+        try:
+            return EncoderSession(src / FILE)
+        except ImportError:
+            return None
+
     def to(self, device: str | int | None) -> CharNER:
         self.device = resolve_device(device)
         if self.model is not None:
             self.model.to(self.device)
+        if self.device.type != "cpu":
+            self._encoder = None  # ONNX Runtime runs here on the CPU only
         return self
 
     @property
@@ -149,6 +171,10 @@ class CharNER(Component):
 
     def emissions(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         assert self.model is not None
+        if self._encoder is not None and not self.model.training:
+            assert isinstance(self.model, CharBiGRUCRF)
+            x = self.model.features(batch["chars"], batch["bigrams"], batch["shapes"])
+            return self._encoder.emissions(x, batch["lengths"])
         return self.model.emissions(
             batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"]
         )

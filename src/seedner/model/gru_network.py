@@ -120,11 +120,17 @@ class CharBiGRUCRF(nn.Module):
     def encode(
         self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor, lengths: torch.Tensor
     ) -> torch.Tensor:
+        x = self.features(chars, bigrams, shapes)
+        return self.dropout(self.gru(self.dropout(x), lengths, self.dropout))
+
+    def features(
+        self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor
+    ) -> torch.Tensor:
+        """The GRU's input: character, left and right bigram, and shape embeddings."""
         big = self.bigram_embed(bigrams)
-        x = torch.cat(
+        return torch.cat(
             [self.char_embed(chars), big[:, :-1], big[:, 1:], self.shape_embed(shapes)], dim=-1
         )
-        return self.dropout(self.gru(self.dropout(x), lengths, self.dropout))
 
     def emissions(
         self,

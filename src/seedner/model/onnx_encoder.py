@@ -1,0 +1,123 @@
+"""The BiGRU encoder and emission layer of a GRU model as an ONNX graph, for ONNX Runtime.
+
+ONNX's ``GRU`` operator with ``linear_before_reset=0`` is exactly LAC's formulation (the reset
+gate applied before the recurrent product), which ``torch.nn.GRU`` cannot express; the model's
+own time loop in Python is several times slower than ONNX Runtime's fused kernel. Embedding
+look-ups stay in torch: they are cheap, and keeping the large tables out of the graph keeps the
+file small (the graph holds the GRU and the output layer, ~2.5 MB).
+
+Graph: ``x`` (batch, time, features) float32 and ``lengths`` (batch) int32 →
+``emissions`` (batch, time, labels). Written with the ``onnx`` package (needed only to save a
+model); read with ``onnxruntime``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from seedner.model.gru_network import CharBiGRUCRF
+
+FILE = "encoder.onnx"
+
+
+def _gates_onnx(a: np.ndarray, hidden: int) -> np.ndarray:
+    """Gate blocks on the last axis from ours (reset, update, new) to ONNX's (update, reset,
+    hidden)."""
+    h = hidden
+    return np.concatenate([a[..., h : 2 * h], a[..., :h], a[..., 2 * h :]], axis=-1)
+
+
+def export_encoder(model: CharBiGRUCRF, path: str | Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    gru = model.gru
+    h = gru.hidden
+    features = gru.ih_weight[0].shape[1]
+    labels = model.proj.weight.shape[0]
+
+    def const(name: str, value: np.ndarray) -> Any:
+        return numpy_helper.from_array(np.ascontiguousarray(value), name)
+
+    inits: list[Any] = []
+    nodes = [
+        helper.make_node("Transpose", ["x"], ["x_t"], perm=[1, 0, 2]),
+        helper.make_node("Cast", ["lengths"], ["lens"], to=TensorProto.INT32),
+    ]
+    previous = "x_t"
+    for layer in range(len(gru.ih_weight)):
+        w_ih = gru.ih_weight[layer].detach().float().numpy()  # (2, in, 3H)
+        w_hh = gru.hh_weight[layer].detach().float().numpy()  # (2, H, 3H)
+        b_ih = gru.ih_bias[layer].detach().float().numpy()  # (2, 3H)
+        inits += [
+            const(f"W{layer}", _gates_onnx(w_ih, h).transpose(0, 2, 1).astype(np.float32)),
+            const(f"R{layer}", _gates_onnx(w_hh, h).transpose(0, 2, 1).astype(np.float32)),
+            const(
+                f"B{layer}",
+                np.concatenate([_gates_onnx(b_ih, h), np.zeros_like(b_ih)], axis=-1).astype(
+                    np.float32
+                ),
+            ),
+            const(f"shape{layer}", np.array([0, 0, 2 * h], dtype=np.int64)),
+        ]
+        nodes += [
+            helper.make_node(
+                "GRU",
+                [previous, f"W{layer}", f"R{layer}", f"B{layer}", "lens"],
+                [f"Y{layer}"],
+                hidden_size=h,
+                direction="bidirectional",
+                linear_before_reset=0,
+            ),
+            # (time, 2, batch, H) → (time, batch, 2H), forward states first as in training
+            helper.make_node("Transpose", [f"Y{layer}"], [f"Yt{layer}"], perm=[0, 2, 1, 3]),
+            helper.make_node("Reshape", [f"Yt{layer}", f"shape{layer}"], [f"h{layer}"]),
+        ]
+        previous = f"h{layer}"
+    inits += [
+        const("proj_w", model.proj.weight.detach().float().numpy().T),
+        const("proj_b", model.proj.bias.detach().float().numpy()),
+    ]
+    nodes += [
+        helper.make_node("MatMul", [previous, "proj_w"], ["scores_t"]),
+        helper.make_node("Add", ["scores_t", "proj_b"], ["biased_t"]),
+        helper.make_node("Transpose", ["biased_t"], ["emissions"], perm=[1, 0, 2]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "seedner_encoder",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "time", features]),
+            helper.make_tensor_value_info("lengths", TensorProto.INT64, ["batch"]),
+        ],
+        [helper.make_tensor_value_info("emissions", TensorProto.FLOAT, ["batch", "time", labels])],
+        initializer=inits,
+    )
+    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx_model.ir_version = 8  # readable by every ONNX Runtime since 1.10
+    onnx.checker.check_model(onnx_model)
+    Path(path).write_bytes(onnx_model.SerializeToString())
+
+
+class EncoderSession:
+    """An ONNX Runtime session over an exported encoder; threads follow torch's setting."""
+
+    def __init__(self, path: str | Path) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = torch.get_num_threads()
+        options.inter_op_num_threads = 1
+        # busy-waiting threads only steal time from other work on a loaded machine
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+
+    def emissions(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        feed = {"x": x.float().contiguous().numpy(), "lengths": lengths.numpy()}
+        return torch.from_numpy(self.session.run(None, feed)[0])
