@@ -54,7 +54,7 @@ class LacFiles:
 
     def __init__(self, source: Path) -> None:
         self.source = source
-        self._tar = tarfile.open(source) if source.is_file() else None
+        self._tar = tarfile.open(source) if source.is_file() else None  # noqa: SIM115 (kept open while reading)
 
     def read(self, name: str) -> bytes:
         if self._tar is None:

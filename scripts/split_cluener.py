@@ -24,9 +24,10 @@ DEV_EVERY = 10
 def split(train: Path, out: Path) -> tuple[int, int]:
     out.mkdir(parents=True, exist_ok=True)
     counts = [0, 0]
-    with open(out / "train.tsv", "w", encoding="utf-8") as tr, open(
-        out / "dev.tsv", "w", encoding="utf-8"
-    ) as dv:
+    with (
+        open(out / "train.tsv", "w", encoding="utf-8") as tr,
+        open(out / "dev.tsv", "w", encoding="utf-8") as dv,
+    ):
         for i, (text, tags) in enumerate(read_bio_tsv(train)):
             is_dev = i % DEV_EVERY == DEV_EVERY - 1
             handle = dv if is_dev else tr

@@ -133,9 +133,7 @@ def batches_of(
     return out
 
 
-def lac_vocab_and_init(
-    chars: Vocab, lac: dict, embed: torch.nn.Embedding
-) -> None:
+def lac_vocab_and_init(chars: Vocab, lac: dict, embed: torch.nn.Embedding) -> None:
     """Copy LAC's character vectors into ``embed`` for every character LAC knows."""
     table: dict[str, int] = {}
     for index, ch in enumerate(lac["chars"]):
@@ -172,7 +170,7 @@ def train_generalist(
     training_texts = [text for corpus in data for text, _ in corpus]
     extra_chars = [fold_char(ch) for ch in lac["chars"] if len(ch) == 1] if lac else []
     chars, bigrams = build_vocabs(
-        training_texts + [" ".join(extra_chars)],
+        [*training_texts, " ".join(extra_chars)],
         min_bigram=s.min_bigram,
         max_bigrams=s.max_bigrams,
     )
@@ -236,7 +234,8 @@ def train_generalist(
             total += loss.item()
             n_sent += len(batch)
             if step % 200 == 0:
-                log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {total / n_sent:.3f}")
+                mean_loss = total / n_sent
+                log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {mean_loss:.3f}")
         model.eval()
         dev_f1 = {
             name: span_prf([g for _, g in sents], tagger.tag([t for t, _ in sents]))[2]

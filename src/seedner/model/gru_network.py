@@ -118,7 +118,11 @@ class CharBiGRUCRF(nn.Module):
         self.crf = CRF(labels)
 
     def encode(
-        self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor, lengths: torch.Tensor
+        self,
+        chars: torch.Tensor,
+        bigrams: torch.Tensor,
+        shapes: torch.Tensor,
+        lengths: torch.Tensor,
     ) -> torch.Tensor:
         x = self.features(chars, bigrams, shapes)
         return self.dropout(self.gru(self.dropout(x), lengths, self.dropout))

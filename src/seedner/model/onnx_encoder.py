@@ -114,9 +114,7 @@ class EncoderSession:
         options.inter_op_num_threads = 1
         # busy-waiting threads only steal time from other work on a loaded machine
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def emissions(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         feed = {"x": x.float().contiguous().numpy(), "lengths": lengths.numpy()}
