@@ -33,6 +33,8 @@ from seedner.model.card import write_generalist_card
 from seedner.model.generalist import Corpus, GeneralistSettings, train_generalist
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "seedner" / "embedded"
+# the card's hand-written part: data and licences, evaluation, alternatives tried
+CARD_NOTES = Path(__file__).with_name("embedded_card_notes.md")
 
 
 def corpus_arg(value: str) -> Corpus:
@@ -85,7 +87,7 @@ def main() -> None:
     )
     if report.best_epoch == 0:
         sys.exit("train_embedded.py: error: no epoch improved on dev; no model saved")
-    write_generalist_card(Path(args.out), command)
+    write_generalist_card(Path(args.out), command, CARD_NOTES.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

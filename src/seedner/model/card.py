@@ -70,11 +70,12 @@ evaluate` scores the whole extraction path (normalization, sentence splitting, o
     return path
 
 
-def write_generalist_card(out_dir: str | Path, command: str) -> Path:
-    """The card of a model from :mod:`seedner.model.generalist` (filled in below)."""
+def write_generalist_card(out_dir: str | Path, command: str, notes: str = "") -> Path:
+    """The card of a model from :mod:`seedner.model.generalist`; ``notes``: markdown appended
+    (evaluation, alternatives tried)."""
     from seedner.model.generalist_card import generalist_card
 
     out = Path(out_dir)
     path = out / "MODEL_CARD.md"
-    path.write_text(generalist_card(out, command), encoding="utf-8")
+    path.write_text(generalist_card(out, command, notes), encoding="utf-8")
     return path
