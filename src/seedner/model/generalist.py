@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -34,6 +35,7 @@ TYPES = ("PER", "ORG", "LOC")
 LAC_LOOKUP = {"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'"}
 
 Sentence = tuple[str, list[str]]
+CUT_AFTER = "。！？!?；;，,"
 
 
 @dataclass
@@ -104,6 +106,31 @@ def harmonised(path: str | Path) -> list[Sentence]:
     return out
 
 
+def chunked(sentences: list[Sentence], max_chars: int = 160) -> list[Sentence]:
+    """Long sentences cut after sentence-final or clause punctuation outside entities.
+
+    People's Daily "sentences" are paragraphs of up to 1,019 characters. The GRU's time loop
+    costs the same per step whatever the batch size, so a batch of three such paragraphs is
+    many times slower per character than one of forty short sentences — and at inference the
+    pipeline splits text into sentences anyway.
+    """
+    out: list[Sentence] = []
+    for text, tags in sentences:
+        start = 0
+        while len(text) - start > max_chars:
+            cut = 0
+            for i in range(start + max_chars, start + 20, -1):
+                if text[i - 1] in CUT_AFTER and tags[i - 1] == "O" and not tags[i].startswith("I-"):
+                    cut = i
+                    break
+            if not cut:
+                break
+            out.append((text[start:cut], tags[start:cut]))
+            start = cut
+        out.append((text[start:], tags[start:]))
+    return out
+
+
 def sample_epoch(
     corpora: list[list[Sentence]], weights: list[float], rng: random.Random
 ) -> list[tuple[int, Sentence]]:
@@ -164,7 +191,9 @@ def train_generalist(
         torch.set_num_threads(s.threads)
     torch.manual_seed(s.seed)
     rng = random.Random(s.seed)
-    data = [harmonised(c.path)[: s.limit] if s.limit else harmonised(c.path) for c in corpora]
+    data = [
+        chunked(harmonised(c.path)[: s.limit] if s.limit else harmonised(c.path)) for c in corpora
+    ]
     dev_data = {name: harmonised(path) for name, path in dev.items()}
     lac = torch.load(s.lac, weights_only=False) if s.lac else None
     training_texts = [text for corpus in data for text, _ in corpus]
@@ -237,10 +266,12 @@ def train_generalist(
                 mean_loss = total / n_sent
                 log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {mean_loss:.3f}")
         model.eval()
+        tagger._encoder = onnx_encoder(model, Path(out_dir))
         dev_f1 = {
             name: span_prf([g for _, g in sents], tagger.tag([t for t, _ in sents]))[2]
             for name, sents in dev_data.items()
         }
+        tagger._encoder = None
         mean = sum(dev_f1.values()) / len(dev_f1)
         figures = EpochFigures(
             epoch,
@@ -256,7 +287,7 @@ def train_generalist(
             + " ".join(f"{k} {v:.4f}" for k, v in dev_f1.items())
             + f" mean {mean:.4f} {figures.seconds:.0f}s"
         )
-        if mean > report.best_mean_f1:
+        if mean > report.best_mean_f1 or report.best_epoch == 0:
             report.best_mean_f1, report.best_epoch, stale = mean, epoch, 0
             tagger.save(out_dir)
             log(f"  saved best model to {out_dir}")
@@ -292,6 +323,22 @@ def train_generalist(
         f"{report.stopped}; {report.seconds / 60:.1f} min"
     )
     return report
+
+
+def onnx_encoder(model: CharBiGRUCRF, out: Path) -> Any:
+    """An ONNX Runtime session of the current weights (dev scoring runs ~10x faster in it);
+    None without the ``onnx`` package."""
+    try:
+        from seedner.model.onnx_encoder import EncoderSession, export_encoder
+
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / "dev-encoder.onnx.tmp"
+        export_encoder(model, path)
+        session = EncoderSession(path)
+        path.unlink()
+        return session
+    except ImportError:
+        return None
 
 
 def write_report(report: GeneralistReport, out: Path) -> None:
