@@ -1,0 +1,136 @@
+"""The generalist model's parts: label harmonisation, corpus sampling, the LAC-style BiGRU, its
+ONNX encoder, and a short multi-corpus training run on corpus sentences."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import hanlp
+import pytest
+import torch
+
+import seedner
+from seedner.bio import bio_spans
+from seedner.model.generalist import (
+    Corpus,
+    GeneralistSettings,
+    harmonised,
+    sample_epoch,
+    train_generalist,
+)
+from seedner.model.gru_network import LacBiGRU
+
+from .conftest import dataset
+
+
+def _first_sentences(src: Path, n: int, dest: Path) -> Path:
+    blocks = src.read_text(encoding="utf-8").split("\n\n")[:n]
+    dest.write_text("\n\n".join(blocks) + "\n\n", encoding="utf-8")
+    return dest
+
+
+def test_weibo_nominal_mentions_and_cluener_positions_become_o(tmp_path: Path) -> None:
+    weibo = harmonised(_first_sentences(dataset("weibo/train.tsv"), 200, tmp_path / "w.tsv"))
+    kinds = {kind for _, tags in weibo for _, _, kind in bio_spans(tags)}
+    assert kinds <= {"PER", "ORG", "LOC"} and "PER" in kinds
+    raw = (tmp_path / "w.tsv").read_text(encoding="utf-8")
+    assert "PER.NOM" in raw  # the file has nominal mentions, and none survived
+    nominal = sum(raw.count(f"B-{k}.NOM") for k in ("PER", "ORG", "LOC", "GPE"))
+    named = sum(raw.count(f"B-{k}.NAM") for k in ("PER", "ORG", "LOC", "GPE"))
+    assert sum(len(bio_spans(tags)) for _, tags in weibo) == named
+    assert nominal > 0
+
+    cluener = harmonised(_first_sentences(dataset("cluener/train.tsv"), 300, tmp_path / "c.tsv"))
+    raw = (tmp_path / "c.tsv").read_text(encoding="utf-8")
+    for text, tags in cluener:
+        for start, end, _ in bio_spans(tags):
+            assert text[start:end]
+    # 处长-like positions are not entities: their characters are all O
+    sentences = raw.split("\n\n")
+    for block, (_, tags) in zip(sentences, cluener):
+        for line, tag in zip(block.splitlines(), tags):
+            if line.endswith("-position"):
+                assert tag == "O"
+
+
+def test_sampling_weights_take_whole_copies_and_a_share() -> None:
+    corpus = [(str(i), ["O"]) for i in range(10)]
+    picked = sample_epoch([corpus, corpus], [2.5, 0.3], random.Random(0))
+    first = [s for index, s in picked if index == 0]
+    second = [s for index, s in picked if index == 1]
+    assert len(first) == 25 and len(second) == 3
+    assert all(first.count(s) >= 2 for s in corpus)
+
+
+def _reference_gru(x: torch.Tensor, gru: LacBiGRU) -> torch.Tensor:
+    """LAC's GRU one sentence at a time, written out as in Paddle's documentation."""
+    h_size = gru.hidden
+    for layer in range(len(gru.ih_weight)):
+        outs = []
+        for direction in (0, 1):
+            seq = x if direction == 0 else x.flip(0)
+            w_ih, b = gru.ih_weight[layer][direction], gru.ih_bias[layer][direction]
+            w_hh = gru.hh_weight[layer][direction]
+            h = torch.zeros(h_size)
+            states = []
+            for step in seq:
+                g = step @ w_ih + b
+                r = torch.sigmoid(g[:h_size] + h @ w_hh[:, :h_size])
+                z = torch.sigmoid(g[h_size : 2 * h_size] + h @ w_hh[:, h_size : 2 * h_size])
+                n = torch.tanh(g[2 * h_size :] + (r * h) @ w_hh[:, 2 * h_size :])
+                h = (1 - z) * n + z * h
+                states.append(h)
+            out = torch.stack(states)
+            outs.append(out if direction == 0 else out.flip(0))
+        x = torch.cat(outs, dim=1)
+    return x
+
+
+def test_batched_bigru_matches_one_sentence_at_a_time_whatever_the_padding() -> None:
+    torch.manual_seed(0)
+    gru = LacBiGRU(6, hidden=5)
+    lengths = torch.tensor([7, 3, 1])
+    x = torch.randn(3, 7, 6)
+    with torch.no_grad():
+        batched = gru(x, lengths, torch.nn.Identity())
+        for i, n in enumerate(lengths.tolist()):
+            alone = _reference_gru(x[i, :n], gru)
+            torch.testing.assert_close(batched[i, :n], alone, atol=1e-5, rtol=1e-4)
+
+
+def _dev_texts(n: int) -> list[str]:
+    blocks = dataset("msra/dev.tsv").read_text(encoding="utf-8").split("\n\n")[:n]
+    return ["".join(line[0] for line in block.splitlines()) for block in blocks]
+
+
+def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path) -> None:
+    pytest.importorskip("onnx", reason="saving a GRU model writes an ONNX graph (extra: train)")
+    msra = _first_sentences(dataset("msra/train.tsv"), 300, tmp_path / "msra.tsv")
+    weibo = _first_sentences(dataset("weibo/train.tsv"), 100, tmp_path / "weibo.tsv")
+    dev = _first_sentences(dataset("msra/dev.tsv"), 50, tmp_path / "dev.tsv")
+    report = train_generalist(
+        [Corpus("msra", str(msra), 1.0), Corpus("weibo", str(weibo), 0.5)],
+        {"msra": str(dev)},
+        tmp_path / "model",
+        GeneralistSettings(epochs=1, threads=1, max_bigrams=5000),
+        log=lambda _: None,
+    )
+    assert report.best_epoch == 1 and report.train_sentences == {"msra": 300, "weibo": 100}
+    assert (tmp_path / "model" / "encoder.onnx").is_file()
+    tagger = hanlp.load(str(tmp_path / "model"))
+    assert tagger._encoder is not None  # ONNX Runtime on the CPU
+    assert tagger.model is not None and not tagger.model.heads  # corpus heads are not saved
+    texts = _dev_texts(20)
+    assert [len(tags) for tags in tagger.tag(texts)] == [len(t) for t in texts]
+
+
+def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:
+    tagger = hanlp.load(str(Path(seedner.__file__).parent / "embedded"))
+    if tagger._encoder is None:
+        pytest.skip("the embedded model has no ONNX encoder (a BiLSTM)")
+    texts = _dev_texts(300)
+    with_onnx = tagger.tag(texts)
+    assert sum(tag.startswith("B-") for tags in with_onnx for tag in tags) > 300
+    tagger._encoder = None
+    assert tagger.tag(texts) == with_onnx
