@@ -161,7 +161,7 @@ def test_train_usage_errors(tmp_path: Path) -> None:
     assert (busy / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_training_script_is_seedner_train() -> None:
+def test_training_script_trains_the_generalist_and_checks_its_paths(tmp_path: Path) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -170,18 +170,22 @@ def test_training_script_is_seedner_train() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    from seedner.cli.train import train_model
+    from seedner.model.generalist import train_generalist
 
-    assert module.train_model is train_model
+    assert module.train_generalist is train_generalist
+    script = [sys.executable, str(ROOT / "scripts" / "train_embedded.py")]
+    proc = subprocess.run([*script, "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    for option in ("--corpus", "--dev", "--lac", "--out", "--checkpoint", "--time-budget-min"):
+        assert option in proc.stdout
+    missing = tmp_path / "missing.tsv"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_embedded.py"), "--help"],
+        [*script, "--corpus", f"msra={missing}:1", "--dev", f"msra={missing}", "-o", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert proc.returncode == 0
-    for option in ("--out", "--epochs", "--time-budget-min", "--limit", "--threads"):
-        assert option in proc.stdout
+    assert proc.returncode != 0 and proc.stderr.strip().endswith(f"no such file: {missing}")
 
 
 @pytest.mark.parametrize("value", ["0", "-1"])
