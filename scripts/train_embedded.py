@@ -83,7 +83,7 @@ def main() -> None:
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
     report = train_generalist(
-        args.corpus, dict(args.dev), args.out, settings, checkpoint=args.checkpoint
+        args.corpus, dict(args.dev), args.out, settings, checkpoint=args.checkpoint, command=command
     )
     if report.best_epoch == 0:
         sys.exit("train_embedded.py: error: no epoch improved on dev; no model saved")

@@ -87,6 +87,7 @@ class GeneralistReport:
     best_mean_f1: float = 0.0
     seconds: float = 0.0
     stopped: str = ""
+    command: str = ""
 
 
 def harmonised(path: str | Path) -> list[Sentence]:
@@ -185,6 +186,7 @@ def train_generalist(
     settings: GeneralistSettings | None = None,
     log: Callable[[str], None] = print,
     checkpoint: str | Path | None = None,
+    command: str = "",
 ) -> GeneralistReport:
     s = settings or GeneralistSettings()
     if s.threads:
@@ -228,6 +230,7 @@ def train_generalist(
     report = GeneralistReport(
         s, corpora, dict(dev), {c.name: len(d) for c, d in zip(corpora, data)}, LABELS
     )
+    report.command = command
     first_epoch = 1
     if checkpoint and Path(checkpoint).is_file():
         state = torch.load(checkpoint, weights_only=False)
