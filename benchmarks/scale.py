@@ -8,14 +8,14 @@ default, a number of workers, and the Ray engine, each run as its own command.
 The corpus is one JSON Lines file of records of about 2,000 characters, made by repeating the
 paragraphs of seeds/ (public news text) until the file has the size asked for (MB of UTF-8);
 it is built once in --work-dir and reused. Speed is characters of input text per second of
-wall time, start-up included. CPU seconds are those of the command and of the worker
-processes it waited for (not shown for Ray, whose actors it does not wait for): on a busy
-machine they compare the work done where wall times compare the share of the CPUs won. Peak
-memory is the largest sum, sampled twice a second, of the proportional set size (PSS: shared
-pages split between the processes sharing them) of the command and all its descendants:
-worker processes, and Ray's own processes when the command starts Ray. Every
-configuration's output is compared byte for byte with the first one's. Linux only (it reads
-/proc).
+wall time, start-up included. Every half second the command and all its descendants (worker
+processes; Ray's own processes and actors when the command starts Ray) are sampled: their
+CPU time, summed (on a busy machine CPU time compares the work done, where wall time
+compares the share of the CPUs won), and the sum of their proportional set sizes (PSS:
+shared pages split between the processes sharing them), whose peak is the peak memory,
+given also for the first and second half of the run (by output written): flat memory has
+the same peak in both halves. Every configuration's output is compared byte for byte with
+the first one's. Linux only (it reads /proc).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -95,40 +96,64 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def tree_pss_mb(root: int) -> float:
-    """PSS of ``root`` and all its descendants, in MB."""
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def sample_tree(root: int) -> tuple[float, dict[int, int]]:
+    """PSS (MB) of ``root`` and all its descendants, and the CPU ticks of each of them."""
     tree = _children()
-    todo, total = [root], 0
+    todo, pss, ticks = [root], 0, {}
     while todo:
         pid = todo.pop()
-        total += _pss_kb(pid)
+        pss += _pss_kb(pid)
+        ticks[pid] = _cpu_ticks(pid)
         todo.extend(tree.get(pid, []))
-    return total / 1024
+    return pss / 1024, ticks
 
 
-def run(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (the command and the descendants it waited for) and peak
-    memory (MB, PSS of the process tree) of one command."""
+@dataclass
+class Measure:
+    seconds: float
+    cpu_seconds: float  # all processes of the tree, sampled: each one's last 0.5 s may be missed
+    peak_mb: float
+    peak_first_half_mb: float  # while the first half of the output (in bytes) was written
+    peak_second_half_mb: float
+
+
+def run(command: list[str], out: Path) -> Measure:
+    """Time, CPU time and memory of one command and every process it starts."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT)
-    peak = 0.0
+    samples: list[tuple[int, float]] = []  # (output bytes so far, PSS MB)
+    ticks: dict[int, int] = {}
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not stop.wait(0.5):
-            peak = max(peak, tree_pss_mb(proc.pid))
+            pss, now = sample_tree(proc.pid)
+            for pid, value in now.items():
+                ticks[pid] = max(ticks.get(pid, 0), value)
+            written = out.stat().st_size if out.exists() else 0
+            samples.append((written, pss))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, code, usage = os.wait4(proc.pid, 0)
-    proc.returncode = status = os.waitstatus_to_exitcode(code)
+    status = proc.wait()
     seconds = time.perf_counter() - started
     stop.set()
     sampler.join()
     if status != 0:
         raise SystemExit(f"{' '.join(command)}: exit status {status}")
-    return seconds, usage.ru_utime + usage.ru_stime, peak
+    half = out.stat().st_size / 2
+    first = [pss for written, pss in samples if written <= half] or [0.0]
+    second = [pss for written, pss in samples if written > half] or [0.0]
+    cpu = sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
+    return Measure(seconds, cpu, max(first + second), max(first), max(second))
 
 
 def command_for(config: str, corpus: Path, out: Path) -> list[str]:
@@ -164,28 +189,28 @@ def main() -> None:
         base = None
         for config in configs:
             out = args.work_dir / f"out-{size:g}MB-{config}.jsonl"
-            seconds, cpu, peak = run(command_for(config, corpus, out))
-            speed = chars / seconds
+            m = run(command_for(config, corpus, out), out)
+            speed = chars / m.seconds
             base = base or speed
             same = "" if first is None else ("same" if _same(first, out) else "DIFFERENT")
             first = first or out
-            row = (f"{size:g} MB", config, seconds, speed, speed / base, cpu, peak, same)
-            rows.append(row)
+            rows.append((f"{size:g} MB", config, m, speed, speed / base, same))
             print(
-                f"{row[0]:>8} {config:>5}: {seconds:8.1f} s {speed:10,.0f} chars/s "
-                f"(x{row[4]:.2f}) cpu {cpu:8.1f} s peak {peak:7,.0f} MB {same}",
+                f"{size:g} MB {config:>5}: {m.seconds:8.1f} s {speed:10,.0f} chars/s "
+                f"(x{speed / base:.2f}) cpu {m.cpu_seconds:8.1f} s peak {m.peak_mb:7,.0f} MB "
+                f"(1st half {m.peak_first_half_mb:,.0f}, 2nd {m.peak_second_half_mb:,.0f}) {same}",
                 flush=True,
             )
     print(
         "\n| corpus | configuration | wall s | chars/s | speed vs 1st | CPU s "
-        "| peak memory | output |"
+        "| peak memory (1st half / 2nd half of the run) | output |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---|")
-    for size_label, config, seconds, speed, ratio, cpu, peak, same in rows:
+    for size_label, config, m, speed, ratio, same in rows:
         print(
-            f"| {size_label} | {config} | {seconds:,.0f} | {speed:,.0f} | {ratio:.2f} "
-            f"| {'-' if config == 'ray' else f'{cpu:,.0f}'} | {peak:,.0f} MB "
-            f"| {same or 'reference'} |"
+            f"| {size_label} | {config} | {m.seconds:,.0f} | {speed:,.0f} | {ratio:.2f} "
+            f"| {m.cpu_seconds:,.0f} | {m.peak_mb:,.0f} MB ({m.peak_first_half_mb:,.0f} / "
+            f"{m.peak_second_half_mb:,.0f}) | {same or 'reference'} |"
         )
 
 
