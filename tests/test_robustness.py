@@ -68,7 +68,7 @@ def test_traditional_dev_f1_within_one_point(extractor: Extractor) -> None:
 
     simplified = f1([t for t, _ in sentences])
     assert abs(f1(traditional) - simplified) < 0.01
-    assert simplified > 0.85
+    assert simplified > 0.8
 
 
 CJK_SPACE = re.compile(r"[\u4e00-\u9fff]\s|\s[\u4e00-\u9fff]")
