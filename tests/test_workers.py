@@ -182,9 +182,9 @@ def test_bad_worker_counts_are_usage_errors(value: str) -> None:
     assert result.stderr == f"seedner: error: --workers {value!r}: give a positive number or auto\n"
 
 
-def test_auto_is_one_worker_per_two_cpus() -> None:
-    assert auto_workers(cpus=1) == auto_workers(cpus=2) == 1
-    assert auto_workers(cpus=8) == 4
+def test_auto_is_one_worker_per_cpu() -> None:
+    assert auto_workers(cpus=1) == 1
+    assert auto_workers(cpus=2) == 2
     assert auto_workers(cpus=64) == seedner.workers.AUTO_MAX_WORKERS
     assert auto_workers("cuda", cpus=16) == 1
     assert parse_workers("auto") == auto_workers()

@@ -47,13 +47,16 @@ def cpu_count() -> int:
 def auto_workers(device: str | None = None, cpus: int | None = None) -> int:
     """The number of workers ``--workers auto`` means on this machine.
 
-    One process per two CPUs, at most :data:`AUTO_MAX_WORKERS`; one on a GPU or on two CPUs or
-    fewer (figures in the README, from ``benchmarks/scale.py``).
+    One per CPU, at most :data:`AUTO_MAX_WORKERS` (each holds a model: about 400 MB); one on a
+    GPU. Measured with ``benchmarks/scale.py`` (README, *Scaling*): on two CPUs, two workers
+    with one torch thread each did the work of one process with two threads in a small
+    fraction of its CPU time, as threads that wait for each other lose most of theirs on a
+    busy machine.
     """
     if device is not None and device.strip().lower().startswith("cuda"):
         return 1
     cpus = cpu_count() if cpus is None else cpus
-    return max(1, min(cpus // 2, AUTO_MAX_WORKERS)) if cpus > 2 else 1
+    return max(1, min(cpus, AUTO_MAX_WORKERS))
 
 
 def parse_workers(value: str | int, device: str | None = None) -> int:
