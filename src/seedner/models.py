@@ -30,7 +30,10 @@ from typing import Any
 EMBEDDED_DIR = Path(__file__).resolve().parent / "embedded"
 
 HANLP_LICENCE = "CC BY-NC-SA 4.0"
-EMBEDDED_LICENCE = "research use only (derived from the MSRA NER corpus, SIGHAN 2006)"
+EMBEDDED_LICENCE = (
+    "research use only (derived from MSRA NER, People's Daily 1998 and CLUENER2020; "
+    "Weibo NER CC BY-SA 3.0; LAC weights Apache-2.0)"
+)
 CONNECT_TIMEOUT = 3.0  # seconds to decide that a model's server cannot be reached
 
 ELECTRA_SMALL = "hfl/chinese-electra-180g-small-discriminator"
@@ -327,14 +330,14 @@ def _embedded_status() -> ModelStatus:
         types = tuple(t for t in ENTITY_TYPES if t in mapped)
     size = sum(
         (EMBEDDED_DIR / f).stat().st_size
-        for f in ("model.pt", "vocab.json")
+        for f in ("model.pt", "vocab.json", "encoder.onnx")
         if (EMBEDDED_DIR / f).is_file()
     )
     return ModelStatus(
         "embedded",
         "seedner.model.component.CharNER",
         (),
-        "char BiLSTM-CRF",
+        "char BiGRU-CRF (LAC-initialised)",
         labels,
         types,
         EMBEDDED_LICENCE,

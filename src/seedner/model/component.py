@@ -48,7 +48,7 @@ def cpu_has_bfloat16() -> bool:
 
 
 class CharNER(Component):
-    """Character-level BiLSTM-CRF named entity recognizer."""
+    """Character-level named entity recognizer: a BiLSTM-CRF or a LAC-style BiGRU-CRF."""
 
     def __init__(self) -> None:
         super().__init__()
