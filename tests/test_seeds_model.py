@@ -71,3 +71,21 @@ def test_wu_xuechen_is_never_cut_to_wu_xue(results: dict) -> None:
         assert text[start : start + 3] == "吴雪尘"
         assert _at(result, start, start + 3) == [("PER", "吴雪尘")]
     assert not [e for e in result.entities if e.norm == "吴雪"]
+
+
+def test_latin_terms_are_no_people(results: dict) -> None:
+    text, result = results["001"]
+    for start in (1058, 1139, 1167, 1185):
+        assert text[start : start + 4] == "mRNA"
+        assert _overlapping(result, start, start + 4) == []
+
+
+def test_a_latin_name_stays_a_person() -> None:
+    from seedner.postprocess import drop_latin_non_names
+    from seedner.spans import Mention
+
+    text = "特斯拉首席执行官Elon Musk说，mRNA疫苗由DNA编码。"
+    mentions = [Mention(8, 17, "PER", "PER"), Mention(19, 23, "PER", "PER"),
+                Mention(26, 29, "PER", "PER"), Mention(0, 3, "ORG", "ORG")]  # fmt: skip
+    kept = drop_latin_non_names(text, mentions)
+    assert [text[m.start : m.end] for m in kept] == ["Elon Musk", "特斯拉"]
