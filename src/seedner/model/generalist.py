@@ -11,8 +11,6 @@ selection: the mean exact-span F1 over all dev sets (the shared layer's tags).
 
 from __future__ import annotations
 
-import json
-import platform
 import random
 import time
 from collections.abc import Callable
@@ -27,7 +25,7 @@ from seedner.labels import canonical_type
 from seedner.model.component import CharNER
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
-from seedner.model.train import span_prf
+from seedner.model.train import length_batches, span_prf, write_report
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
 TYPES = ("PER", "ORG", "LOC")
@@ -143,24 +141,6 @@ def sample_epoch(
     return picked
 
 
-def batches_of(
-    items: list[tuple[int, Sentence]], batch_chars: int, rng: random.Random
-) -> list[list[tuple[int, Sentence]]]:
-    """Length-sorted batches of about ``batch_chars`` characters, in shuffled order."""
-    ordered = sorted(items, key=lambda item: len(item[1][0]) + rng.random())
-    out: list[list[tuple[int, Sentence]]] = []
-    current: list[tuple[int, Sentence]] = []
-    for item in ordered:
-        if current and len(item[1][0]) * (len(current) + 1) > batch_chars:
-            out.append(current)
-            current = []
-        current.append(item)
-    if current:
-        out.append(current)
-    rng.shuffle(out)
-    return out
-
-
 def lac_vocab_and_init(chars: Vocab, lac: dict, embed: torch.nn.Embedding) -> None:
     """Copy LAC's character vectors into ``embed`` for every character LAC knows."""
     table: dict[str, int] = {}
@@ -249,7 +229,9 @@ def train_generalist(
         t0 = time.perf_counter()
         model.train()
         total, n_sent = 0.0, 0
-        batches = batches_of(sample_epoch(data, weights, rng), s.batch_chars, rng)
+        batches = length_batches(
+            sample_epoch(data, weights, rng), lambda item: len(item[1][0]), s.batch_chars, rng
+        )
         for step, batch in enumerate(batches, 1):
             tensors = tagger.tensorize([text for _, (text, _) in batch])
             gold = torch.zeros_like(tensors["chars"])
@@ -342,12 +324,3 @@ def onnx_encoder(model: CharBiGRUCRF, out: Path) -> Any:
         return session
     except ImportError:
         return None
-
-
-def write_report(report: GeneralistReport, out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    data = asdict(report)
-    data["machine"] = (
-        f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
-    )
-    (out / "training.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

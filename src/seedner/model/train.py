@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import torch
 
@@ -18,6 +19,7 @@ from seedner.model.component import CharNER
 from seedner.model.features import build_vocabs
 
 Sentence = tuple[str, list[str]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -74,16 +76,18 @@ def span_prf(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float
     return micro.precision, micro.recall, micro.f1
 
 
-def _batches(data: list[Sentence], batch_chars: int, rng: random.Random) -> list[list[Sentence]]:
+def length_batches(
+    items: list[T], length: Callable[[T], int], batch_chars: int, rng: random.Random
+) -> list[list[T]]:
     """Length-sorted batches of about ``batch_chars`` characters, in shuffled order."""
-    ordered = sorted(data, key=lambda s: len(s[0]) + rng.random())
-    batches: list[list[Sentence]] = []
-    current: list[Sentence] = []
-    for sent in ordered:
-        if current and len(sent[0]) * (len(current) + 1) > batch_chars:
+    ordered = sorted(items, key=lambda item: length(item) + rng.random())
+    batches: list[list[T]] = []
+    current: list[T] = []
+    for item in ordered:
+        if current and length(item) * (len(current) + 1) > batch_chars:
             batches.append(current)
             current = []
-        current.append(sent)
+        current.append(item)
     if current:
         batches.append(current)
     rng.shuffle(batches)
@@ -145,7 +149,7 @@ def fit(
         t0 = time.perf_counter()
         model.train()
         total, n_sent = 0.0, 0
-        batches = _batches(train, s.batch_chars, rng)
+        batches = length_batches(train, lambda sent: len(sent[0]), s.batch_chars, rng)
         for step, batch in enumerate(batches, 1):
             texts = [t for t, _ in batch]
             tensors = tagger.tensorize(texts)
@@ -184,7 +188,7 @@ def fit(
             for group in optimizer.param_groups:
                 group["lr"] *= 0.5
         report.seconds = time.perf_counter() - started
-        _write_report(report, Path(out_dir))
+        write_report(report, Path(out_dir))
         if stale >= s.patience:
             report.stopped = f"early stop: no dev improvement for {s.patience} epochs"
             break
@@ -193,7 +197,7 @@ def fit(
             break
     else:
         report.stopped = f"all {s.epochs} epochs done"
-    _write_report(report, Path(out_dir))
+    write_report(report, Path(out_dir))
     log(
         f"best dev F1 {report.best_f1:.4f} at epoch {report.best_epoch}; {report.stopped}; "
         f"{report.seconds / 60:.1f} min"
@@ -201,7 +205,8 @@ def fit(
     return report
 
 
-def _write_report(report: TrainReport, out: Path) -> None:
+def write_report(report: Any, out: Path) -> None:
+    """``training.json``: a report dataclass and the machine it ran on."""
     out.mkdir(parents=True, exist_ok=True)
     data = asdict(report)
     data["machine"] = (
