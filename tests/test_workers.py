@@ -174,10 +174,13 @@ def test_ray_engine_without_ray_says_how_to_install(monkeypatch: pytest.MonkeyPa
     )
 
 
+@pytest.mark.parametrize("engine", ["local", "ray"])
 @pytest.mark.parametrize("value", ["0", "-2", "many"])
-def test_bad_worker_counts_are_usage_errors(value: str) -> None:
+def test_bad_worker_counts_are_usage_errors(value: str, engine: str) -> None:
+    if engine == "ray":
+        pytest.importorskip("ray.data", reason='the Ray engine needs pip install "seedner[ray]"')
     path, _ = seed_text("000")
-    result = runner.invoke(app, ["extract", str(path), "--workers", value])
+    result = runner.invoke(app, ["extract", str(path), "--workers", value, "--engine", engine])
     assert result.exit_code == 2
     assert result.stderr == f"seedner: error: --workers {value!r}: give a positive number or auto\n"
 

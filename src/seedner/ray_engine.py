@@ -3,7 +3,8 @@
 The driver lists the inputs as the local engine does (folders walked for ``--glob``, sorted)
 and makes a dataset of *work items*: groups of consecutive text files, line-aligned slices of
 large JSON Lines files (with the line number each starts at, so error lines and default ids
-read as with the local engine), and the listing errors themselves. ``map_batches`` hands the
+read as with the local engine); listing errors are reported first, as the local engine
+reports them. ``map_batches`` hands the
 items to :class:`ExtractActor` actors, which load the model once each, read their items with
 seedner's own readers and return one row per document (its JSON line) or per bad input (its
 error line). The driver receives the rows in input order (``preserve_order``) and writes them:
@@ -139,7 +140,8 @@ def read_item(
     except OSError as exc:
         on_error(f"{name}: cannot read ({exc.strerror or exc})")
         return
-    # The record reader numbers lines from 1; blank lines are skipped and only advance it.
+    # The local engine's JSON Lines reader (private to seedner.sources) numbers lines from 1;
+    # blank lines are skipped and only advance its count.
     lines = chain(repeat(b"", item["line"] - 1), io.BytesIO(data))
     yield from _records(lines, name, on_error)  # type: ignore[arg-type]
 
@@ -263,16 +265,20 @@ def _quiet_ray(ray: Any) -> None:
     warnings.filterwarnings("ignore", module=r"ray\.")  # advice on tuning, not on the inputs
 
 
-def ray_workers(ray: Any, workers: str, device: str | None) -> int:
-    """``--workers`` for Ray: a number, or ``auto``: one actor per GPU, or per CPU, of the
-    cluster (an actor runs one torch thread)."""
+def parse_actors(workers: str, device: str | None) -> int | None:
+    """``--workers`` for Ray: a number of actors, or None for ``auto``."""
     from seedner.workers import parse_workers
 
-    if workers.strip().lower() != "auto":
-        try:
-            return parse_workers(workers, device)
-        except ValueError as exc:
-            raise RayUsageError(str(exc)) from None
+    if workers.strip().lower() == "auto":
+        return None
+    try:
+        return parse_workers(workers, device)
+    except ValueError as exc:
+        raise RayUsageError(str(exc)) from None
+
+
+def auto_actors(ray: Any, device: str | None) -> int:
+    """One actor per GPU, or per CPU, of the cluster (an actor runs one torch thread)."""
     key = "GPU" if _on_gpu(device) else "CPU"
     return max(1, int(ray.cluster_resources().get(key, 1)))
 
@@ -312,6 +318,7 @@ def run_ray(
     from seedner.workers import check_model
 
     check_model(model, device)
+    fixed_actors = parse_actors(workers, device)
     failed = 0
 
     def error(message: str) -> None:
@@ -332,7 +339,7 @@ def run_ray(
         _quiet_ray(ray)
         gpu = _on_gpu(device)
         on_cluster = bool(address or os.environ.get("RAY_ADDRESS"))
-        actors = ray_workers(ray, workers, device)
+        actors = fixed_actors or auto_actors(ray, device)
         with warnings.catch_warnings():  # max_restarts has no named parameter yet
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
