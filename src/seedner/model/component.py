@@ -110,13 +110,16 @@ class CharNER(Component):
         hyper = {k: self.config[k] for k in HYPERPARAMS if k in self.config}
         network = NETWORKS[self.config.get("network", "lstm")]
         self.model = network(len(self.chars), len(self.bigrams), self.labels, **hyper)
-        state = torch.load(src / "model.pt", map_location="cpu", weights_only=True)
+        state = torch.load(src / "model.pt", map_location="cpu", weights_only=True, mmap=True)
         self.model.load_state_dict(
             {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
         )
         self.model.eval()
         self.to(devices if devices is not None else kwargs.get("device"))
         self._encoder = self._load_encoder(src)
+        if self._encoder is not None:
+            assert isinstance(self.model, CharBiGRUCRF)
+            self.model.half_embeddings()
         precision = kwargs.get("precision", "auto")
         if precision == "bfloat16" or (
             precision == "auto" and self.device.type == "cpu" and cpu_has_bfloat16()

@@ -131,9 +131,15 @@ class CharBiGRUCRF(nn.Module):
         self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor
     ) -> torch.Tensor:
         """The GRU's input: character, left and right bigram, and shape embeddings."""
-        big = self.bigram_embed(bigrams)
+        big = self.bigram_embed(bigrams).float()
         return torch.cat(
-            [self.char_embed(chars), big[:, :-1], big[:, 1:], self.shape_embed(shapes)], dim=-1
+            [
+                self.char_embed(chars).float(),
+                big[:, :-1],
+                big[:, 1:],
+                self.shape_embed(shapes).float(),
+            ],
+            dim=-1,
         )
 
     def emissions(
@@ -168,3 +174,9 @@ class CharBiGRUCRF(nn.Module):
 
     def use_bfloat16(self) -> None:
         """Kept float32: the recurrent loop's small products gain nothing from bfloat16."""
+
+    def half_embeddings(self) -> None:
+        """Embedding tables in half precision (as stored on disk), for inference: they are
+        most of the weights, and a look-up widens only the rows it reads."""
+        for table in (self.char_embed, self.bigram_embed, self.shape_embed):
+            table.half()
