@@ -184,7 +184,7 @@ class CharNER(Component):
 
     # -- prediction -----------------------------------------------------------------
     def tag(
-        self, texts: list[str], max_chars: int = 12_000, max_sentences: int = 512
+        self, texts: list[str], max_chars: int = 8_000, max_sentences: int = 512
     ) -> list[list[str]]:
         """BIO tags per character for each text; texts are batched by similar length."""
         assert self.model is not None
