@@ -25,7 +25,7 @@ from seedner.labels import canonical_type
 from seedner.model.component import CharNER
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
-from seedner.model.train import length_batches, span_prf, write_report
+from seedner.model.train import gold_ids, length_batches, span_prf, write_report
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
 TYPES = ("PER", "ORG", "LOC")
@@ -173,9 +173,7 @@ def train_generalist(
         torch.set_num_threads(s.threads)
     torch.manual_seed(s.seed)
     rng = random.Random(s.seed)
-    data = [
-        chunked(harmonised(c.path)[: s.limit] if s.limit else harmonised(c.path)) for c in corpora
-    ]
+    data = [chunked(harmonised(c.path)[: s.limit]) for c in corpora]
     dev_data = {name: harmonised(path) for name, path in dev.items()}
     lac = torch.load(s.lac, weights_only=False) if s.lac else None
     training_texts = [text for corpus in data for text, _ in corpus]
@@ -224,7 +222,7 @@ def train_generalist(
     label_id = {label: i for i, label in enumerate(LABELS)}
     weights = [c.weight for c in corpora]
     started = time.perf_counter() - report.seconds
-    stale = sum(1 for e in report.epochs[report.best_epoch :])
+    stale = len(report.epochs) - report.best_epoch
     for epoch in range(first_epoch, s.epochs + 1):
         t0 = time.perf_counter()
         model.train()
@@ -234,9 +232,7 @@ def train_generalist(
         )
         for step, batch in enumerate(batches, 1):
             tensors = tagger.tensorize([text for _, (text, _) in batch])
-            gold = torch.zeros_like(tensors["chars"])
-            for i, (_, (_, tags)) in enumerate(batch):
-                gold[i, : len(tags)] = torch.tensor([label_id[t] for t in tags])
+            gold = gold_ids([tags for _, (_, tags) in batch], label_id, tensors["chars"])
             heads = torch.tensor(
                 [-1 if rng.random() < s.shared_only else corpus for corpus, _ in batch]
             )
@@ -251,7 +247,7 @@ def train_generalist(
                 mean_loss = total / n_sent
                 log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {mean_loss:.3f}")
         model.eval()
-        tagger._encoder = onnx_encoder(model, Path(out_dir))
+        tagger._encoder = onnx_encoder(model)
         dev_f1 = {
             name: span_prf([g for _, g in sents], tagger.tag([t for t, _ in sents]))[2]
             for name, sents in dev_data.items()
@@ -310,17 +306,12 @@ def train_generalist(
     return report
 
 
-def onnx_encoder(model: CharBiGRUCRF, out: Path) -> Any:
+def onnx_encoder(model: CharBiGRUCRF) -> Any:
     """An ONNX Runtime session of the current weights (dev scoring runs ~10x faster in it);
     None without the ``onnx`` package."""
     try:
-        from seedner.model.onnx_encoder import EncoderSession, export_encoder
+        from seedner.model.onnx_encoder import EncoderSession, encoder_graph
 
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / "dev-encoder.onnx.tmp"
-        export_encoder(model, path)
-        session = EncoderSession(path)
-        path.unlink()
-        return session
+        return EncoderSession(encoder_graph(model))
     except ImportError:
         return None

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from seedner.model.crf import CRF
-from seedner.model.features import SHAPES
+from seedner.model.network import CharInputs
 
 
 class LacBiGRU(nn.Module):
@@ -91,7 +91,7 @@ class LacBiGRU(nn.Module):
                 self.hh_weight[layer].copy_(torch.stack([gru["weight_hh" + s].T for s in names]))
 
 
-class CharBiGRUCRF(nn.Module):
+class CharBiGRUCRF(CharInputs):
     def __init__(
         self,
         n_chars: int,
@@ -104,10 +104,7 @@ class CharBiGRUCRF(nn.Module):
         dropout: float = 0.2,
         n_heads: int = 0,
     ) -> None:
-        super().__init__()
-        self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
-        self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
-        self.shape_embed = nn.Embedding(len(SHAPES), shape_dim, padding_idx=0)
+        super().__init__(n_chars, n_bigrams, char_dim, bigram_dim, shape_dim)
         self.dropout = nn.Dropout(dropout)
         self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim, hidden)
         self.proj = nn.Linear(2 * hidden, len(labels))
@@ -126,21 +123,6 @@ class CharBiGRUCRF(nn.Module):
     ) -> torch.Tensor:
         x = self.features(chars, bigrams, shapes)
         return self.dropout(self.gru(self.dropout(x), lengths, self.dropout))
-
-    def features(
-        self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor
-    ) -> torch.Tensor:
-        """The GRU's input: character, left and right bigram, and shape embeddings."""
-        big = self.bigram_embed(bigrams).float()
-        return torch.cat(
-            [
-                self.char_embed(chars).float(),
-                big[:, :-1],
-                big[:, 1:],
-                self.shape_embed(shapes).float(),
-            ],
-            dim=-1,
-        )
 
     def emissions(
         self,

@@ -10,7 +10,35 @@ from seedner.model.crf import CRF
 from seedner.model.features import SHAPES
 
 
-class CharBiLSTMCRF(nn.Module):
+class CharInputs(nn.Module):
+    """Character, bigram and shape embeddings, the input of both networks."""
+
+    def __init__(
+        self, n_chars: int, n_bigrams: int, char_dim: int, bigram_dim: int, shape_dim: int
+    ) -> None:
+        super().__init__()
+        self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
+        self.shape_embed = nn.Embedding(len(SHAPES), shape_dim, padding_idx=0)
+
+    def features(
+        self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor
+    ) -> torch.Tensor:
+        """``bigrams`` has one more column than ``chars``: position i sees bigrams i and i+1.
+        Float32 whatever the tables' precision."""
+        big = self.bigram_embed(bigrams).float()
+        return torch.cat(
+            [
+                self.char_embed(chars).float(),
+                big[:, :-1],
+                big[:, 1:],
+                self.shape_embed(shapes).float(),
+            ],
+            dim=-1,
+        )
+
+
+class CharBiLSTMCRF(CharInputs):
     def __init__(
         self,
         n_chars: int,
@@ -22,10 +50,7 @@ class CharBiLSTMCRF(nn.Module):
         hidden: int = 192,
         dropout: float = 0.3,
     ) -> None:
-        super().__init__()
-        self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
-        self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
-        self.shape_embed = nn.Embedding(len(SHAPES), shape_dim, padding_idx=0)
+        super().__init__(n_chars, n_bigrams, char_dim, bigram_dim, shape_dim)
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(
             char_dim + 2 * bigram_dim + shape_dim, hidden, batch_first=True, bidirectional=True
@@ -40,12 +65,7 @@ class CharBiLSTMCRF(nn.Module):
         shapes: torch.Tensor,
         lengths: torch.Tensor,
     ) -> torch.Tensor:
-        """``bigrams`` has one more column than ``chars``: position i sees bigrams i and i+1."""
-        big = self.bigram_embed(bigrams)
-        x = torch.cat(
-            [self.char_embed(chars), big[:, :-1], big[:, 1:], self.shape_embed(shapes)], dim=-1
-        )
-        x = self.dropout(x).to(self.proj.weight.dtype)
+        x = self.dropout(self.features(chars, bigrams, shapes)).to(self.proj.weight.dtype)
         if self.training:
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, _ = self.lstm(packed)

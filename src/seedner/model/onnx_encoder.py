@@ -31,7 +31,8 @@ def _gates_onnx(a: np.ndarray, hidden: int) -> np.ndarray:
     return np.concatenate([a[..., h : 2 * h], a[..., :h], a[..., 2 * h :]], axis=-1)
 
 
-def export_encoder(model: CharBiGRUCRF, path: str | Path) -> None:
+def encoder_graph(model: CharBiGRUCRF) -> bytes:
+    """The serialized ONNX graph of ``model``'s BiGRU and output layer."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -100,13 +101,18 @@ def export_encoder(model: CharBiGRUCRF, path: str | Path) -> None:
     onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     onnx_model.ir_version = 8  # readable by every ONNX Runtime since 1.10
     onnx.checker.check_model(onnx_model)
-    Path(path).write_bytes(onnx_model.SerializeToString())
+    return onnx_model.SerializeToString()
+
+
+def export_encoder(model: CharBiGRUCRF, path: str | Path) -> None:
+    Path(path).write_bytes(encoder_graph(model))
 
 
 class EncoderSession:
     """An ONNX Runtime session over an exported encoder; threads follow torch's setting."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, graph: str | Path | bytes) -> None:
+        """``graph``: an ONNX file or its bytes."""
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -114,7 +120,8 @@ class EncoderSession:
         options.inter_op_num_threads = 1
         # busy-waiting threads only steal time from other work on a loaded machine
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        source = graph if isinstance(graph, bytes) else str(graph)
+        self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
     def emissions(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         feed = {"x": x.float().contiguous().numpy(), "lengths": lengths.numpy()}

@@ -94,6 +94,14 @@ def length_batches(
     return batches
 
 
+def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor) -> torch.Tensor:
+    """Label ids padded like the batch's character ids (``like``)."""
+    gold = torch.zeros_like(like)
+    for i, sentence in enumerate(tags):
+        gold[i, : len(sentence)] = torch.tensor([label_id[t] for t in sentence])
+    return gold
+
+
 def fit(
     train_path: str | Path,
     dev_path: str | Path,
@@ -153,9 +161,7 @@ def fit(
         for step, batch in enumerate(batches, 1):
             texts = [t for t, _ in batch]
             tensors = tagger.tensorize(texts)
-            gold = torch.zeros_like(tensors["chars"])
-            for i, (_, tags) in enumerate(batch):
-                gold[i, : len(tags)] = torch.tensor([label_id[t] for t in tags])
+            gold = gold_ids([tags for _, tags in batch], label_id, tensors["chars"])
             loss = model.crf.nll(tagger.emissions(tensors), gold, tensors["mask"])
             optimizer.zero_grad()
             (loss / len(batch)).backward()
