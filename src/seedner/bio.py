@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 
@@ -44,7 +44,12 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def label_types(labels: Iterable[str]) -> list[str]:
+    """The entity types of BIO labels, sorted: ``["O", "B-PER", "I-PER"]`` → ``["PER"]``."""
+    return sorted({label[2:] for label in labels if label != "O"})
+
+
 def label_set(tag_lists: Sequence[Sequence[str]]) -> list[str]:
     """All tags, ``O`` first, then ``B-X``/``I-X`` pairs sorted by type."""
-    kinds = sorted({t[2:] for tags in tag_lists for t in tags if t != "O"})
+    kinds = label_types(t for tags in tag_lists for t in tags)
     return ["O"] + [f"{p}-{k}" for k in kinds for p in ("B", "I")]

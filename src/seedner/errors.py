@@ -1,0 +1,10 @@
+"""The base of seedner's own errors: a one-line message that names the input and the cause."""
+
+from __future__ import annotations
+
+
+class SeednerError(Exception):
+    """Something seedner can explain in one line (bad input, missing model, bad options).
+
+    The CLI prints the message without a traceback; the Python API raises it.
+    """
