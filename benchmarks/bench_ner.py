@@ -62,7 +62,7 @@ from ner_data import (
 )
 from whole_process import run_whole_process, tool_command, tool_env
 
-from seedner.evaluation import Scores, score
+from seedner.scoring import Scores, overlap_prf, score
 
 DEFAULT_OUT = REPO / "benchmarks" / "results"
 TORCH_TOOLS = ("seedner", "chinesener")
@@ -241,15 +241,8 @@ def overlap_f1(gold: list[list[Span]], predicted: list[list[Span]]) -> dict[str,
     Tools split and join names differently (LAC tags 中美 as one LOC, MSRA as two); this
     separates such convention differences from entities missed or invented.
     """
-
-    def hits(a: list[Span], b: list[Span]) -> int:
-        return sum(any(s < e2 and s2 < e and k == k2 for s2, e2, k2 in b) for s, e, k in a)
-
-    n_pred = sum(map(len, predicted))
-    n_gold = sum(map(len, gold))
-    p = sum(hits(pr, g) for pr, g in zip(predicted, gold)) / n_pred if n_pred else 0.0
-    r = sum(hits(g, pr) for pr, g in zip(predicted, gold)) / n_gold if n_gold else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    p, r, f1 = overlap_prf(gold, predicted)
+    return {"precision": p, "recall": r, "f1": f1}
 
 
 def score_tool(result: dict[str, Any], dev_sets: list[DevSet]) -> None:

@@ -24,19 +24,14 @@ DEFAULT = REPO.parent / "shared" / "datasets" / "peoples_daily_time" / "dev.tsv"
 try:
     from seedner.bio import bio_spans, read_bio_tsv
     from seedner.dates import find_dates
+    from seedner.scoring import prf
 except ImportError:  # run without PYTHONPATH=src
     sys.path.insert(0, str(REPO / "src"))
     from seedner.bio import bio_spans, read_bio_tsv
     from seedner.dates import find_dates
+    from seedner.scoring import prf
 
 Span = tuple[int, int]
-
-
-def prf(tp_p: int, n_pred: int, tp_g: int, n_gold: int) -> tuple[float, float, float]:
-    precision = tp_p / n_pred if n_pred else 0.0
-    recall = tp_g / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def overlaps(span: Span, others: list[Span]) -> bool:

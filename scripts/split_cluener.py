@@ -7,7 +7,7 @@ apart as a held-out test set, so model selection needs a split of its own. Sente
 (0-based, file order) goes to ``OUT_DIR/dev.tsv`` when ``i % 10 == 9``, otherwise to
 ``OUT_DIR/train.tsv``: 1,074 dev and 9,674 train sentences. Labels are written as given
 (``B-name``, ``I-company`` …); ``seedner evaluate`` maps them to PER/ORG/LOC
-(see ``seedner.labels``). The corpus is research-use data: keep OUT_DIR outside the project.
+(see ``seedner.loading.labels``). The corpus is research-use data: keep OUT_DIR outside the project.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from seedner.bio import bio_spans, read_bio_tsv
 from seedner.cli import app
-from seedner.evaluation import Score, score
+from seedner.scoring import Score, score
 
 from .conftest import dataset
 

@@ -24,16 +24,20 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from seedner.adapters import (
+from seedner.cli import app
+from seedner.errors import ModelError
+from seedner.loading import load_model
+from seedner.loading.adapters import (
     MultiTaskNER,
     TokenListNER,
     split_long,
     token_char_spans,
     tokens_to_chars,
 )
-from seedner.cli import app
-from seedner.labels import canonical_type
-from seedner.models import ModelError, cache_dir, find_pretrained, load_model, parse_device
+from seedner.loading.catalogue import find_pretrained
+from seedner.loading.devices import parse_device
+from seedner.loading.hanlp_cache import cache_dir
+from seedner.loading.labels import canonical_type
 
 from .conftest import ROOT, SEEDS
 

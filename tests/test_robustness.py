@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from seedner.api import Extractor
 from seedner.bio import read_bio_tsv
-from seedner.evaluation import score
+from seedner.scoring import score
 from seedner.sources import iter_documents
 from seedner.types import Document
 

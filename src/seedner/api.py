@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, overload
 
 from seedner.dates import find_dates, find_reference_date, resolve_month_days
-from seedner.labels import canonical_type
+from seedner.loading.labels import canonical_type
 from seedner.normalize import Normalized, normalize
 from seedner.postprocess import postprocess
 from seedner.spans import Mention, canonical_form, tidy_span
@@ -49,7 +49,7 @@ def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
 
 @lru_cache(maxsize=4)
 def _cached_model(model: str, device: str | None) -> Any:
-    from seedner.models import load_model
+    from seedner.loading import load_model
 
     return load_model(model, device)
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import codecs
 
+from seedner.errors import SeednerError
+
 __all__ = ["DecodeError", "check_encoding", "decode_bytes"]
 
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
@@ -42,7 +44,7 @@ _SCORE_CHARS = 4000
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26, 27))
 
 
-class DecodeError(Exception):
+class DecodeError(SeednerError):
     """The bytes cannot be turned into text; the message is a short cause."""
 
 

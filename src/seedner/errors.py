@@ -8,3 +8,7 @@ class SeednerError(Exception):
 
     The CLI prints the message without a traceback; the Python API raises it.
     """
+
+
+class ModelError(SeednerError):
+    """A model cannot be found, fetched or loaded; the message says which, why and what to do."""

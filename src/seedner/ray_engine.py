@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from seedner.api import BATCH_CHARS
+from seedner.loading.devices import names_gpu
 from seedner.sources import STDIN, InputPlan, _records, plan_inputs, read_documents
 from seedner.types import Document
 
@@ -197,7 +198,7 @@ class ExtractActor:
         with contextlib.suppress(OSError):
             os.chdir(cwd)
         torch.set_num_threads(threads)
-        if device is not None and device.startswith("cuda"):
+        if names_gpu(device):
             device = "cuda"  # Ray shows this actor its own GPU only
         self.extractor = Extractor(model, types=types, ref_date=ref_date, device=device)
         self.input_format, self.encoding, self.done = input_format, encoding, done
@@ -279,12 +280,8 @@ def parse_actors(workers: str, device: str | None) -> int | None:
 
 def auto_actors(ray: Any, device: str | None) -> int:
     """One actor per GPU, or per CPU, of the cluster (an actor runs one torch thread)."""
-    key = "GPU" if _on_gpu(device) else "CPU"
+    key = "GPU" if names_gpu(device) else "CPU"
     return max(1, int(ray.cluster_resources().get(key, 1)))
-
-
-def _on_gpu(device: str | None) -> bool:
-    return device is not None and device.strip().lower().startswith("cuda")
 
 
 def run_ray(
@@ -337,7 +334,7 @@ def run_ray(
         )
     try:
         _quiet_ray(ray)
-        gpu = _on_gpu(device)
+        gpu = names_gpu(device)
         on_cluster = bool(address or os.environ.get("RAY_ADDRESS"))
         actors = fixed_actors or auto_actors(ray, device)
         with warnings.catch_warnings():  # max_restarts has no named parameter yet

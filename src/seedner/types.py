@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DATE")
+# What a model component predicts for a sentence: (text, native label, start, end exclusive),
+# character offsets into the sentence.
+NerSpan = tuple[str, str, int, int]
 
 
 @dataclass(frozen=True, slots=True)

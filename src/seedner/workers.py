@@ -23,6 +23,7 @@ from itertools import chain
 from pathlib import Path
 
 from seedner.api import BATCH_CHARS, Extractor, parse_date, parse_types
+from seedner.errors import SeednerError
 from seedner.types import Document, DocumentResult, Entity
 
 CHUNK_CHARS = BATCH_CHARS  # characters per task: one model batch
@@ -32,7 +33,7 @@ PARALLEL_MIN_CHARS = 1_000_000
 AUTO_MAX_WORKERS = 8
 
 
-class WorkerError(Exception):
+class WorkerError(SeednerError):
     """A worker process died (killed, out of memory); the message says so in one line."""
 
 
@@ -53,7 +54,9 @@ def auto_workers(device: str | None = None, cpus: int | None = None) -> int:
     fraction of its CPU time, as threads that wait for each other lose most of theirs on a
     busy machine.
     """
-    if device is not None and device.strip().lower().startswith("cuda"):
+    from seedner.loading.devices import names_gpu
+
+    if names_gpu(device):
         return 1
     cpus = cpu_count() if cpus is None else cpus
     return max(1, min(cpus, AUTO_MAX_WORKERS))
@@ -78,15 +81,12 @@ def parse_workers(value: str | int, device: str | None = None) -> int:
 def check_model(model: str, device: str | None) -> None:
     """Resolve the model (fetching a pretrained one once, here) without loading it.
 
-    Raises :class:`seedner.models.ModelError` for an unknown model or device, as loading would.
+    Raises :class:`seedner.errors.ModelError` for an unknown model or device, as loading would.
     """
-    from seedner.models import (
-        fetch_pretrained,
-        find_pretrained,
-        parse_device,
-        resolve_model_path,
-        split_task,
-    )
+    from seedner.loading.catalogue import find_pretrained, split_task
+    from seedner.loading.devices import parse_device
+    from seedner.loading.hanlp_cache import fetch_pretrained
+    from seedner.loading.loader import resolve_model_path
 
     parse_device(device)
     name, _ = split_task(model)

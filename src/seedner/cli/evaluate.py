@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from seedner.cli.common import DeviceOption, ModelOption, usage_error
+
+if TYPE_CHECKING:
+    from seedner.scoring import Scores
 
 
 def evaluate_command(
@@ -29,8 +32,8 @@ def evaluate_command(
     device: DeviceOption = None,
 ) -> None:
     """Score a model on gold annotations (exact span match), per type and micro-averaged."""
-    from seedner.evaluation import GoldError, evaluate_file, format_scores
-    from seedner.models import ModelError
+    from seedner.evaluation import GoldError, evaluate_file
+    from seedner.loading import ModelError
 
     try:
         scores = evaluate_file(gold, model=model, types=types, device=device)
@@ -43,3 +46,27 @@ def evaluate_command(
         sys.stdout.write("\n")
     else:
         format_scores(scores, str(gold))
+
+
+def format_scores(scores: Scores, title: str) -> None:
+    """The score table, on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{title}: {scores.documents} documents, exact span match", title_justify="left"
+    )
+    for column in ("type", "precision", "recall", "F1", "gold", "predicted"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    rows = [*scores.per_type.items(), ("micro", scores.micro)]
+    for name, s in rows:
+        table.add_row(
+            name,
+            f"{s.precision:.4f}",
+            f"{s.recall:.4f}",
+            f"{s.f1:.4f}",
+            str(s.n_gold),
+            str(s.n_pred),
+            style="bold" if name == "micro" else None,
+        )
+    Console().print(table)

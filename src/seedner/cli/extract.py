@@ -101,7 +101,7 @@ def extract_command(
     from seedner.cli.progress import progress_display
     from seedner.decoding import check_encoding
     from seedner.html_view import HtmlSink
-    from seedner.models import ModelError
+    from seedner.loading import ModelError
     from seedner.sinks import CsvSink, JsonlSink, TableSink, completed_ids, output_console
     from seedner.sources import plan_inputs, read_documents
 

@@ -25,7 +25,8 @@ def models_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the NER models: the embedded one and HanLP's pretrained ones (fetched on first use)."""
-    from seedner.models import hanlp_home, model_statuses
+    from seedner.loading.hanlp_cache import hanlp_home
+    from seedner.loading.status import model_statuses
 
     rows = model_statuses()
     if as_json:

@@ -1,6 +1,6 @@
 """Training of the generalist embedded model: several corpora, one label set, LAC's weights.
 
-Every corpus's labels are mapped to PER/ORG/LOC by :func:`seedner.labels.canonical_type`
+Every corpus's labels are mapped to PER/ORG/LOC by :func:`seedner.loading.labels.canonical_type`
 (Weibo's nominal mentions, People's Daily's DATE and CLUENER's book/game/movie/position become
 ``O``). Each epoch samples each corpus by its weight (a weight of 2.5 takes every sentence twice
 and half of them a third time), so a small corpus such as Weibo is not drowned by MSRA. Each
@@ -21,7 +21,7 @@ from typing import Any
 import torch
 
 from seedner.bio import bio_spans, read_bio_tsv
-from seedner.labels import canonical_type
+from seedner.loading.labels import canonical_type
 from seedner.model.component import CharNER
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF

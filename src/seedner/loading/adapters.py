@@ -15,7 +15,7 @@ HanLP's own components need an adapter:
 
 Adapters cut sentences longer than ``max_chars`` into pieces (at punctuation or spaces when
 possible, never truncating) and shift the pieces' offsets back. Native labels are passed
-through; mapping them to PER/ORG/LOC/DATE is :func:`seedner.labels.canonical_type`'s job.
+through; mapping them to PER/ORG/LOC/DATE is :func:`seedner.loading.labels.canonical_type`'s job.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Any
 from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
-NerSpan = tuple[str, str, int, int]
+from seedner.types import NerSpan
+
 PieceSpan = tuple[str, int, int]  # (native label, start, end) within one piece
 
 # 510 sub-words is the transformers' limit; Chinese BERT-style tokenizers give at most one
