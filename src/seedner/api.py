@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, overload
 
-from seedner.dates import find_dates, find_reference_date, resolve_month_days
+from seedner.dates import choose_reference, parse_date
+from seedner.dates.entities import merge_dates, renormalize_model_date, rule_dates
 from seedner.loading.labels import canonical_type
 from seedner.normalize import Normalized, normalize
 from seedner.postprocess import postprocess
@@ -17,18 +17,6 @@ from seedner.spans import Mention, canonical_form, tidy_span
 from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from an ISO string (``2023-05-06``, ``2023-05-06T10:00``) or a date; else None."""
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
@@ -73,10 +61,6 @@ class Extractor:
             raise ValueError(f"reference date {ref_date!r} is not YYYY-MM-DD")
         self.ner = _cached_model(model, device)
         self.pipeline = build_pipeline(self.ner)
-
-    def reference_date(self, doc: Document, model_text: str) -> dt.date | None:
-        """--ref-date, else the document's own date line, else its record's ``date`` field."""
-        return self.ref_date or find_reference_date(model_text) or parse_date(doc.meta.get("date"))
 
     def run(self, documents: Sequence[Document]) -> list[DocumentResult]:
         """Extract from a list of documents; results in input order."""
@@ -137,32 +121,17 @@ class Extractor:
     def _result(self, state: _Pending) -> DocumentResult:
         doc, norm = state.doc, state.norm
         wants_dates = self.types is None or "DATE" in self.types
-        ref = self.reference_date(doc, norm.text) if wants_dates else None
-        entities = []
-        for e in map(state.entity, postprocess(norm.text, state.mentions)):
-            if e.type == "DATE":  # a model's own DATE: normalized by the same rules
-                found = find_dates(e.norm or "", ref)
-                whole = len(found) == 1 and found[0].text == e.norm
-                e = Entity(
-                    e.text, found[0].norm if whole else None, e.type, e.label, e.start, e.end
-                )
-            entities.append(e)
+        ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
+        entities = [
+            renormalize_model_date(e, ref) if e.type == "DATE" else e
+            for e in map(state.entity, postprocess(norm.text, state.mentions))
+        ]
         if wants_dates:
-            entities = _merge_dates(entities, self._dates(doc, norm, ref))
+            entities = merge_dates(entities, rule_dates(doc.text, norm, ref))
         if self.types is not None:
             entities = [e for e in entities if e.type in self.types]
         entities.sort(key=lambda e: (e.start, e.end))
         return DocumentResult(doc.id, doc.text, entities)
-
-    def _dates(self, doc: Document, norm: Normalized, ref: dt.date | None) -> list[Entity]:
-        found = find_dates(norm.text, ref)
-        if ref is None:
-            found = resolve_month_days(found, norm.text)
-        dates = []
-        for m in found:
-            os_, oe = norm.span_to_original(m.start, m.end)
-            dates.append(Entity(doc.text[os_:oe], m.norm, "DATE", "DATE", os_, oe))
-        return dates
 
 
 class _Pending:
@@ -185,23 +154,6 @@ class _Pending:
         os_, oe = self.norm.span_to_original(m.start, m.end)
         canonical = canonical_form(self.norm.text[m.start : m.end])
         return Entity(self.doc.text[os_:oe], canonical, m.type, m.label, os_, oe)
-
-
-def _merge_dates(entities: list[Entity], dates: list[Entity]) -> list[Entity]:
-    """Add rule-found dates that do not overlap an entity of the model."""
-    spans = sorted((e.start, e.end) for e in entities)
-    starts = [s for s, _ in spans]
-    # running maximum of ends: any entity starting before x ends at most at reach[i]
-    reach, top = [], -1
-    for _, end in spans:
-        top = max(top, end)
-        reach.append(top)
-    merged = list(entities)
-    for d in dates:
-        i = bisect_left(starts, d.end)  # entities starting before the date ends
-        if i == 0 or reach[i - 1] <= d.start:
-            merged.append(d)
-    return merged
 
 
 def _as_document(item: str | Document, index: int) -> Document:

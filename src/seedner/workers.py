@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from seedner.api import BATCH_CHARS, Extractor, parse_date, parse_types
+from seedner.api import BATCH_CHARS, Extractor, parse_types
+from seedner.dates import parse_date
 from seedner.errors import SeednerError
 from seedner.types import Document, DocumentResult, Entity
 

@@ -97,8 +97,9 @@ def extract_command(
     ] = None,
 ) -> None:
     """Extract people, organizations, places and dates from Chinese documents."""
-    from seedner.api import Extractor, parse_date, parse_types
+    from seedner.api import Extractor, parse_types
     from seedner.cli.progress import progress_display
+    from seedner.dates import parse_date
     from seedner.decoding import check_encoding
     from seedner.html_view import HtmlSink
     from seedner.loading import ModelError
