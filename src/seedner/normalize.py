@@ -31,16 +31,18 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from seedner.chars import CLOSING, IDEOGRAPH_RE, IDEOGRAPHS_CLASS, SENTENCE_FINAL
+
 __all__ = ["Normalized", "fold_text", "normalize"]
 
 # ---------------------------------------------------------------------------- character classes
-_IDEO = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_IDEO_RE = re.compile(f"[{_IDEO}]")
 # characters of Chinese running text: ideographs, CJK and full-width punctuation, quotes, dashes
-_CJKISH_CLASS = f"{_IDEO}\u3001-\u303f\uff01-\uff5e\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
+_CJKISH_CLASS = (
+    f"{IDEOGRAPHS_CLASS}\u3001-\u303f\uff01-\uff5e\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
+)
 _CJKISH_RE = re.compile(f"[{_CJKISH_CLASS}]")
-_FINAL = frozenset("。！？!?；;…｡⋯")
-_CLOSERS = frozenset("”’」』）)】》〕〗〙〛﹂﹄")
+_FINAL = frozenset(SENTENCE_FINAL)
+_CLOSERS = frozenset(CLOSING)
 _HSPACE = " \t\u00a0\u3000"
 
 # ------------------------------------------------------------------------------ deletion rules
@@ -64,7 +66,7 @@ _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]+")
 # a whole run of horizontal spaces after an ideograph (or an annotation's ")") and before one;
 # the lookbehind on the first space keeps the scan linear on long runs (no backtracking into them)
 _HSPACE_RE = re.compile(
-    f"[{_HSPACE}](?<=[{_IDEO})）][{_HSPACE}])(?=([{_HSPACE}]*))\\1(?=[{_IDEO}])"
+    f"[{_HSPACE}](?<=[{IDEOGRAPHS_CLASS})）][{_HSPACE}])(?=([{_HSPACE}]*))\\1(?=[{IDEOGRAPHS_CLASS}])"
 )
 _CRLF_RE = re.compile("\r(?=\n)")
 _EOL = "(?:\r\n|\r(?!\n)|\n)"  # atomic: a CRLF is one line end, never CR + LF
@@ -206,7 +208,7 @@ def _annotation_spans(text: str) -> list[tuple[int, int]]:
     last_end = -1
     for m in _ANNOTATION_RE.finditer(text):
         start = m.start()
-        if start != last_end and (start == 0 or not _IDEO_RE.match(text, start - 1)):
+        if start != last_end and (start == 0 or not IDEOGRAPH_RE.match(text, start - 1)):
             continue
         letters = m.group(1)
         base = letters.translate(_BASE)
@@ -225,7 +227,7 @@ def _annotation_spans(text: str) -> list[tuple[int, int]]:
         # a toneless annotation counts only in an annotated document; every annotation hangs off
         # an ideograph or an annotation kept just before it
         if (toned or keep_toneless) and (
-            _IDEO_RE.match(text, start - 1) or (spans and spans[-1][1] == start)
+            IDEOGRAPH_RE.match(text, start - 1) or (spans and spans[-1][1] == start)
         ):
             spans.append((start, end))
     return spans

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 from seedner.boilerplate import drop_boilerplate
+from seedner.chars import IDEOGRAPH_RE
 from seedner.consistency import propagate_names, unify_types
 from seedner.gazetteer import retype_divisions
 from seedner.spans import Mention
 
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NAME_WORD = re.compile("[A-Z][a-z]+")
 
 
@@ -22,7 +22,7 @@ def drop_latin_non_names(text: str, mentions: list[Mention]) -> list[Mention]:
     kept = []
     for m in mentions:
         span = text[m.start : m.end]
-        if m.type == "PER" and not _CJK.search(span):
+        if m.type == "PER" and not IDEOGRAPH_RE.search(span):
             words = re.findall("[A-Za-z]+", span)
             if not words or not all(_NAME_WORD.fullmatch(w) for w in words):
                 continue

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from seedner.chars import CLOSING, SENTENCE_FINAL
+
 __all__ = ["iter_sentences", "split_sentences"]
 
-_FINAL = "。！？!?；;…｡⋯"
-_CLOSERS = "”’」』）)】》〕〗〙〛﹂﹄"
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
 # group 1: a run of final punctuation with its closers (kept with the sentence); else line breaks
-_BOUNDARY_RE = re.compile(f"([{_FINAL}]+[{_CLOSERS}]*)|[{_LINE_BREAKS}]+")
+_BOUNDARY_RE = re.compile(f"([{SENTENCE_FINAL}]+[{CLOSING}]*)|[{_LINE_BREAKS}]+")
 _NON_SPACE_RE = re.compile(r"\S")
 _SOFT = "，、,：:；;\\s"
 # the last soft break of a window: one not followed by another before the window's end

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from seedner.chars import IDEOGRAPHS_CLASS
+
 
 @dataclass(slots=True)
 class Mention:
@@ -24,7 +26,7 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 REACH = 12  # how far outside a span to look for the other half of a quote pair
 
 
-_SPACE_BY_CJK = re.compile(r"\s+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\s+")
+_SPACE_BY_CJK = re.compile(f"\\s+(?=[{IDEOGRAPHS_CLASS}])|(?<=[{IDEOGRAPHS_CLASS}])\\s+")
 
 
 def canonical_form(text: str) -> str:

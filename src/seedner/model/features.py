@@ -13,6 +13,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from seedner.chars import is_basic_ideograph
+
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 
 
@@ -35,7 +37,7 @@ def char_shape(ch: str) -> int:
         return 5
     if ch.isdigit():
         return 2
-    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+    if is_basic_ideograph(ch):  # the class the shipped weights were trained with
         return 1
     if ch.isalpha():
         return 3 if ch.isascii() else 6
