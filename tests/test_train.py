@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from seedner.cli import app
-from seedner.model.train import TrainSettings, fit
+from seedner.errors import SeednerError
+from seedner.model.train import MODEL_FILES, TrainError, TrainSettings, fit, train_model
 
 from .conftest import ROOT, SEEDS, dataset
 
@@ -132,6 +133,35 @@ def test_fit_reports_every_step(tmp_path: Path) -> None:
     )
     assert [(e, s, n) for e, s, n, _ in steps] == [(1, 1, 2), (1, 2, 2), (2, 1, 2), (2, 2, 2)]
     assert all(loss > 0 for *_, loss in steps)
+
+
+def test_train_model_reports_through_callbacks_and_writes_the_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "tiny.tsv"
+    data.write_text("李\tB-PER\n鹏\tI-PER\n在\tO\n北\tB-LOC\n京\tI-LOC\n\n", encoding="utf-8")
+    messages: list[str] = []
+    settings = TrainSettings(epochs=1, hidden=8, char_dim=8, bigram_dim=8, min_bigram=1, threads=1)
+    out = tmp_path / "m"
+    report = train_model(data, data, out, settings, command="train it", log=messages.append)
+    assert report.best_epoch == 1
+    assert {p.name for p in out.iterdir()} == set(MODEL_FILES)
+    assert "train it" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert any(m.startswith("epoch 1: loss/sentence") for m in messages)
+    assert capsys.readouterr() == ("", "")
+    with pytest.raises(TrainError, match="is not empty") as caught:
+        train_model(data, data, out, settings, command="again", log=messages.append)
+    assert isinstance(caught.value, SeednerError)
+
+
+def test_training_module_needs_no_cli_libraries() -> None:
+    code = (
+        "import sys, seedner.model.train, seedner.model.generalist; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'click'}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_train_usage_errors(tmp_path: Path) -> None:

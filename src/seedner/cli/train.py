@@ -5,84 +5,17 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from seedner.cli.common import usage_error
-
-if TYPE_CHECKING:
-    from seedner.model.train import TrainReport, TrainSettings
-
-MODEL_FILES = ("config.json", "model.pt", "vocab.json", "training.json", "MODEL_CARD.md")
-
-
-class TrainError(Exception):
-    """Training cannot start (bad options or data); the message says why."""
-
-
-class NoModelError(TrainError):
-    """Training ran but no epoch was good enough to save."""
-
-
-def generic_data_note(train: str | Path, dev: str | Path) -> str:
-    return (
-        f"* Trained on `{train}` and selected on `{dev}` (character BIO, supplied by the user).\n"
-        "* **Terms:** this model is derived from that data, so the data's licence and terms of use "
-        "apply to it as well; check them before sharing the model."
-    )
 
 
 def _read_note(note: str | None) -> str | None:
     if note and Path(note).is_file():
         return Path(note).read_text(encoding="utf-8")
     return note
-
-
-def train_model(
-    train: str | Path,
-    dev: str | Path,
-    out_dir: str | Path,
-    settings: TrainSettings | None = None,
-    *,
-    command: str,
-    data_note: str | None = None,
-    quiet: bool = False,
-    overwrite: bool = False,
-) -> TrainReport:
-    """Train with :func:`seedner.model.train.fit`, progress on stderr, then write the model card.
-
-    ``command`` is recorded in the card; ``data_note`` is its Data section (default: a generic
-    note naming the files). Raises :class:`TrainError` on bad input or when no model was saved.
-    """
-    from seedner.model.card import write_model_card
-    from seedner.model.train import fit
-
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise TrainError(f"output {out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise TrainError(f"output folder {out} is not empty; choose another or pass --overwrite")
-    for path in (train, dev):
-        if not Path(path).is_file():
-            raise TrainError(f"no such file: {path}")
-    with _Display(quiet) as display:
-        try:
-            report = fit(train, dev, out, settings, log=display.log, on_step=display.step)
-        except ValueError as exc:  # bad data: a malformed line, no sentences
-            raise TrainError(str(exc)) from None
-    if report.best_epoch == 0 or not (out / "model.pt").is_file():
-        raise NoModelError(
-            f"no epoch reached a dev F1 above 0, so no model was saved in {out}; "
-            "train for more epochs, on more data, or with a larger --lr"
-        )
-    card = write_model_card(out, command, data_note or generic_data_note(train, dev))
-    if not quiet:
-        sys.stderr.write(
-            f"seedner: model saved in {out} (card: {card.name}); "
-            f"use it with: seedner extract --model {out} ...\n"
-        )
-    return report
 
 
 class _Display:
@@ -218,7 +151,14 @@ def train_command(
     The best epoch on DEV is kept in OUT with training.json and MODEL_CARD.md; use it with
     `seedner extract --model OUT`.
     """
-    from seedner.model.train import TrainSettings
+    from seedner.model.card import CARD_FILE
+    from seedner.model.train import (
+        NoModelError,
+        TrainError,
+        TrainSettings,
+        check_paths,
+        train_model,
+    )
 
     settings = TrainSettings(
         epochs=epochs,
@@ -244,19 +184,28 @@ def train_command(
         "--data-note": data_note if data_note and Path(data_note).is_file() else None,
     }
     command = _command_line(train, dev, out, options)
+    note = _read_note(data_note)
     try:
-        train_model(
-            train,
-            dev,
-            out,
-            settings,
-            command=command,
-            data_note=_read_note(data_note),
-            quiet=quiet,
-            overwrite=overwrite,
-        )
+        check_paths(train, dev, out, overwrite=overwrite)  # before the display starts
+        with _Display(quiet) as display:
+            train_model(
+                train,
+                dev,
+                out,
+                settings,
+                command=command,
+                data_note=note,
+                overwrite=overwrite,
+                log=display.log,
+                on_step=display.step,
+            )
     except NoModelError as exc:
         sys.stderr.write(f"seedner: error: {exc}\n")
         raise typer.Exit(1) from None
     except TrainError as exc:
         raise usage_error(str(exc)) from None
+    if not quiet:
+        sys.stderr.write(
+            f"seedner: model saved in {out} (card: {CARD_FILE}); "
+            f"use it with: seedner extract --model {out} ...\n"
+        )

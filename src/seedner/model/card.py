@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from seedner.bio import label_types
+
+CARD_FILE = "MODEL_CARD.md"
+
 MSRA_TERMS = """\
 * **MSRA NER** (SIGHAN 2006 bakeoff 3, Microsoft Research Asia), the widely used 45,000-sentence
   character-BIO version. Training used `msra/train.tsv` (42,000 sentences); model selection used
@@ -26,7 +30,7 @@ def write_model_card(out_dir: str | Path, command: str, data: str = "") -> Path:
         f"{e['f1']:.4f} | {e['lr']:.5f} | {e['seconds']:.0f} |"
         for e in report["epochs"]
     )
-    types = sorted({label[2:] for label in report["labels"] if label != "O"})
+    types = label_types(report["labels"])
     text = f"""# Model card: {out.name}
 
 A character-level named entity recognizer for Chinese: character, character-bigram and
@@ -65,7 +69,7 @@ evaluate` scores the whole extraction path (normalization, sentence splitting, o
 ## Data
 {data or "See the training data's own documentation for its terms."}
 """
-    path = out / "MODEL_CARD.md"
+    path = out / CARD_FILE
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -76,6 +80,6 @@ def write_generalist_card(out_dir: str | Path, command: str, notes: str = "") ->
     from seedner.model.generalist_card import generalist_card
 
     out = Path(out_dir)
-    path = out / "MODEL_CARD.md"
+    path = out / CARD_FILE
     path.write_text(generalist_card(out, command, notes), encoding="utf-8")
     return path

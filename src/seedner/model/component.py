@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +16,17 @@ import torch
 from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
-from seedner.bio import bio_spans
+from seedner.bio import bio_spans, label_types
+from seedner.loading.devices import torch_device
 from seedner.model.features import Featurizer, Vocab
 from seedner.model.gru_network import CharBiGRUCRF
 from seedner.model.network import CharBiLSTMCRF
+from seedner.types import NerSpan
 
 # oneDNN keeps a compiled kernel per input shape (1,024 by default); with sentences of every
 # length that grows to ~0.5 GB over a large input, for no measurable speed gain over a few.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 
-NerSpan = tuple[str, str, int, int]
 HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "dropout")
 # config "network" → class; models saved before the key existed are BiLSTMs
 NETWORKS: dict[str, type[CharBiLSTMCRF] | type[CharBiGRUCRF]] = {
@@ -33,12 +35,12 @@ NETWORKS: dict[str, type[CharBiLSTMCRF] | type[CharBiGRUCRF]] = {
 }
 
 
-def resolve_device(device: str | int | None) -> torch.device:
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if isinstance(device, int):
-        return torch.device("cpu") if device < 0 else torch.device(f"cuda:{device}")
-    return torch.device(device)
+def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor) -> torch.Tensor:
+    """Label ids padded like the batch's character ids (``like``)."""
+    gold = torch.zeros_like(like)
+    for i, sentence in enumerate(tags):
+        gold[i, : len(sentence)] = torch.tensor([label_id[t] for t in sentence])
+    return gold
 
 
 def cpu_has_bfloat16() -> bool:
@@ -141,7 +143,7 @@ class CharNER(Component):
             return None
 
     def to(self, device: str | int | None) -> CharNER:
-        self.device = resolve_device(device)
+        self.device = torch_device(device)
         if self.model is not None:
             self.model.to(self.device)
         if self.device.type != "cpu":
@@ -150,7 +152,7 @@ class CharNER(Component):
 
     @property
     def types(self) -> list[str]:
-        return sorted({label[2:] for label in self.labels if label != "O"})
+        return label_types(self.labels)
 
     # -- tensors ------------------------------------------------------------------
     @property
@@ -181,6 +183,31 @@ class CharNER(Component):
         return self.model.emissions(
             batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"]
         )
+
+    # -- training -------------------------------------------------------------------
+    def loss(
+        self, texts: list[str], tags: list[list[str]], heads: Sequence[int] | None = None
+    ) -> torch.Tensor:
+        """Negative log-likelihood of the gold BIO ``tags``, summed over the batch.
+
+        ``heads`` (GRU networks with corpus heads only): a head index per sentence, -1 for the
+        shared emission layer alone.
+        """
+        assert self.model is not None
+        batch = self.tensorize(texts)
+        gold = gold_ids(tags, {label: i for i, label in enumerate(self.labels)}, batch["chars"])
+        if heads is None:
+            scores = self.emissions(batch)
+        else:
+            assert isinstance(self.model, CharBiGRUCRF)
+            scores = self.model.emissions(
+                batch["chars"],
+                batch["bigrams"],
+                batch["shapes"],
+                batch["lengths"],
+                torch.tensor(heads),
+            )
+        return self.model.crf.nll(scores, gold, batch["mask"])
 
     # -- prediction -----------------------------------------------------------------
     def tag(

@@ -25,7 +25,7 @@ from seedner.loading.labels import canonical_type
 from seedner.model.component import CharNER
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
-from seedner.model.train import gold_ids, length_batches, span_prf, write_report
+from seedner.model.train import length_batches, span_prf, write_report
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
 TYPES = ("PER", "ORG", "LOC")
@@ -219,7 +219,6 @@ def train_generalist(
         report.best_epoch, report.best_mean_f1 = state["best_epoch"], state["best_mean_f1"]
         first_epoch = len(report.epochs) + 1
         log(f"resumed from {checkpoint} after epoch {first_epoch - 1}")
-    label_id = {label: i for i, label in enumerate(LABELS)}
     weights = [c.weight for c in corpora]
     started = time.perf_counter() - report.seconds
     stale = len(report.epochs) - report.best_epoch
@@ -231,12 +230,10 @@ def train_generalist(
             sample_epoch(data, weights, rng), lambda item: len(item[1][0]), s.batch_chars, rng
         )
         for step, batch in enumerate(batches, 1):
-            tensors = tagger.tensorize([text for _, (text, _) in batch])
-            gold = gold_ids([tags for _, (_, tags) in batch], label_id, tensors["chars"])
-            heads = torch.tensor(
-                [-1 if rng.random() < s.shared_only else corpus for corpus, _ in batch]
+            heads = [-1 if rng.random() < s.shared_only else corpus for corpus, _ in batch]
+            loss = tagger.loss(
+                [text for _, (text, _) in batch], [tags for _, (_, tags) in batch], heads
             )
-            loss = model.loss(tensors, gold, heads)
             optimizer.zero_grad()
             (loss / len(batch)).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

@@ -143,17 +143,6 @@ class CharBiGRUCRF(CharInputs):
             scores = scores + chosen * (heads >= 0).to(scores.dtype)[:, None, None]
         return scores.float()
 
-    def loss(
-        self,
-        batch: dict[str, torch.Tensor],
-        gold: torch.Tensor,
-        heads: torch.Tensor | None = None,
-    ) -> torch.Tensor:
-        scores = self.emissions(
-            batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"], heads
-        )
-        return self.crf.nll(scores, gold, batch["mask"])
-
     def use_bfloat16(self) -> None:
         """Kept float32: the recurrent loop's small products gain nothing from bfloat16."""
 

@@ -13,13 +13,25 @@ from typing import Any, TypeVar
 
 import torch
 
-from seedner.bio import bio_spans, label_set, read_bio_tsv
-from seedner.evaluation import score
+from seedner.bio import label_set, read_bio_tsv
+from seedner.errors import SeednerError
+from seedner.model.card import CARD_FILE, write_model_card
 from seedner.model.component import CharNER
 from seedner.model.features import build_vocabs
+from seedner.scoring import score_tags
 
 Sentence = tuple[str, list[str]]
 T = TypeVar("T")
+
+MODEL_FILES = ("config.json", "model.pt", "vocab.json", "training.json", CARD_FILE)
+
+
+class TrainError(SeednerError):
+    """Training cannot start (bad options or data); the message says why."""
+
+
+class NoModelError(TrainError):
+    """Training ran but no epoch was good enough to save."""
 
 
 @dataclass
@@ -67,12 +79,9 @@ class TrainReport:
 
 
 def span_prf(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
-    """Exact-span micro precision, recall and F1 of predicted BIO tags, by the scorer of
-    ``seedner evaluate``."""
-    gold_spans = [bio_spans(tags) for tags in gold]
-    pred_spans = [bio_spans(tags) for tags in pred]
-    types = sorted({kind for spans in gold_spans + pred_spans for _, _, kind in spans})
-    micro = score(gold_spans, pred_spans, types).micro
+    """Exact-span micro precision, recall and F1 of predicted BIO tags, as ``seedner evaluate``
+    scores them."""
+    micro = score_tags(gold, pred).micro
     return micro.precision, micro.recall, micro.f1
 
 
@@ -94,14 +103,6 @@ def length_batches(
     return batches
 
 
-def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor) -> torch.Tensor:
-    """Label ids padded like the batch's character ids (``like``)."""
-    gold = torch.zeros_like(like)
-    for i, sentence in enumerate(tags):
-        gold[i, : len(sentence)] = torch.tensor([label_id[t] for t in sentence])
-    return gold
-
-
 def fit(
     train_path: str | Path,
     dev_path: str | Path,
@@ -111,7 +112,7 @@ def fit(
     *,
     on_step: Callable[[int, int, int, float], None] | None = None,
 ) -> TrainReport:
-    """Train, keep the best model on dev F1 in ``out_dir``, write its model card there.
+    """Train, keep the best model on dev F1 in ``out_dir`` with its ``training.json``.
 
     ``on_step(epoch, step, steps, loss_per_sentence)``, when given, is called after every
     optimizer step (for progress displays).
@@ -148,7 +149,6 @@ def fit(
     model = tagger.model
     assert model is not None
     optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
-    label_id = {label: i for i, label in enumerate(labels)}
     report = TrainReport(s, str(train_path), str(dev_path), len(train), len(dev), labels)
     dev_texts, dev_gold = [t for t, _ in dev], [g for _, g in dev]
     started = time.perf_counter()
@@ -159,10 +159,7 @@ def fit(
         total, n_sent = 0.0, 0
         batches = length_batches(train, lambda sent: len(sent[0]), s.batch_chars, rng)
         for step, batch in enumerate(batches, 1):
-            texts = [t for t, _ in batch]
-            tensors = tagger.tensorize(texts)
-            gold = gold_ids([tags for _, tags in batch], label_id, tensors["chars"])
-            loss = model.crf.nll(tagger.emissions(tensors), gold, tensors["mask"])
+            loss = tagger.loss([t for t, _ in batch], [tags for _, tags in batch])
             optimizer.zero_grad()
             (loss / len(batch)).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -208,6 +205,61 @@ def fit(
         f"best dev F1 {report.best_f1:.4f} at epoch {report.best_epoch}; {report.stopped}; "
         f"{report.seconds / 60:.1f} min"
     )
+    return report
+
+
+def generic_data_note(train: str | Path, dev: str | Path) -> str:
+    return (
+        f"* Trained on `{train}` and selected on `{dev}` (character BIO, supplied by the user).\n"
+        "* **Terms:** this model is derived from that data, so the data's licence and terms of use "
+        "apply to it as well; check them before sharing the model."
+    )
+
+
+def check_paths(
+    train: str | Path, dev: str | Path, out_dir: str | Path, *, overwrite: bool = False
+) -> None:
+    """Raise :class:`TrainError` unless both data files exist and ``out_dir`` can take a model."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise TrainError(f"output {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise TrainError(f"output folder {out} is not empty; choose another or pass --overwrite")
+    for path in (train, dev):
+        if not Path(path).is_file():
+            raise TrainError(f"no such file: {path}")
+
+
+def train_model(
+    train: str | Path,
+    dev: str | Path,
+    out_dir: str | Path,
+    settings: TrainSettings | None = None,
+    *,
+    command: str,
+    data_note: str | None = None,
+    overwrite: bool = False,
+    log: Callable[[str], None] = print,
+    on_step: Callable[[int, int, int, float], None] | None = None,
+) -> TrainReport:
+    """:func:`fit` with its checks, then the model card (``MODEL_CARD.md``) in ``out_dir``.
+
+    ``command`` is recorded in the card; ``data_note`` is its Data section (default: a generic
+    note naming the files). ``log`` and ``on_step`` go to :func:`fit`. Raises
+    :class:`TrainError` on bad input, :class:`NoModelError` when no model was saved.
+    """
+    out = Path(out_dir)
+    check_paths(train, dev, out, overwrite=overwrite)
+    try:
+        report = fit(train, dev, out, settings, log=log, on_step=on_step)
+    except ValueError as exc:  # bad data: a malformed line, no sentences
+        raise TrainError(str(exc)) from None
+    if report.best_epoch == 0 or not (out / "model.pt").is_file():
+        raise NoModelError(
+            f"no epoch reached a dev F1 above 0, so no model was saved in {out}; "
+            "train for more epochs, on more data, or with a larger --lr"
+        )
+    write_model_card(out, command, data_note or generic_data_note(train, dev))
     return report
 
 
