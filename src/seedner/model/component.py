@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
@@ -176,10 +177,6 @@ class CharNER(Component):
 
     def emissions(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         assert self.model is not None
-        if self._encoder is not None and not self.model.training:
-            assert isinstance(self.model, CharBiGRUCRF)
-            x = self.model.features(batch["chars"], batch["bigrams"], batch["shapes"])
-            return self._encoder.emissions(x, batch["lengths"])
         return self.model.emissions(
             batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"]
         )
@@ -230,12 +227,24 @@ class CharNER(Component):
                 ):
                     end += 1
                 idx = order[start:end]
-                batch = self.tensorize([texts[i] for i in idx])
-                paths = self.model.crf.decode(self.emissions(batch), batch["mask"])
+                paths = self._paths([texts[i] for i in idx])
                 for i, path in zip(idx, paths):
                     results[i] = [self.labels[t] for t in path]
                 start = end
         return results
+
+    def _paths(self, texts: list[str]) -> list[list[int]]:
+        """Best label ids per character of non-empty ``texts``."""
+        assert self.model is not None
+        if self._encoder is not None and not self.model.training:
+            # ONNX Runtime and NumPy alone: the same values as torch, without its overhead
+            assert isinstance(self.model, CharBiGRUCRF)
+            chars, bigrams, shapes = self.featurizer.encode(texts)
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            x = self.model.features_numpy(chars, bigrams, shapes)
+            return self.model.crf.decode_numpy(self._encoder.run(x, lengths), lengths)
+        batch = self.tensorize(texts)
+        return self.model.crf.decode(self.emissions(batch), batch["mask"])
 
     def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
         single = isinstance(data, str)

@@ -10,6 +10,7 @@ enumeration.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -77,24 +78,47 @@ class CRF(nn.Module):
     @torch.no_grad()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
         """Viterbi paths, one list of tag ids per sentence (as long as its mask)."""
-        batch, length, _ = emissions.shape
-        trans = self._trans().unsqueeze(0)
-        score = self._start().unsqueeze(0) + emissions[:, 0]
-        backpointers = []
-        for t in range(1, length):
-            best, idx = (score.unsqueeze(2) + trans).max(dim=1)
-            score = torch.where(mask[:, t].unsqueeze(1), best + emissions[:, t], score)
-            backpointers.append(idx)
-        last = (score + self.end.unsqueeze(0)).argmax(1)
-        lengths = mask.long().sum(1)
-        # Follow the back-pointers for the whole batch at once; each sentence starts from
-        # its own last position (before it, the values are overwritten; after, unused).
-        paths = torch.empty(batch, length, dtype=torch.long, device=emissions.device)
-        tag = last
-        for t in range(length - 1, -1, -1):
-            tag = torch.where(lengths - 1 == t, last, tag)
-            paths[:, t] = tag
-            if t:
-                tag = backpointers[t - 1].gather(1, tag.unsqueeze(1)).squeeze(1)
-        rows = paths.tolist()
-        return [row[:n] for row, n in zip(rows, lengths.tolist())]
+        return self.decode_numpy(emissions.float().cpu().numpy(), mask.long().sum(1).cpu().numpy())
+
+    @torch.no_grad()
+    def decode_numpy(self, emissions: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
+        """:meth:`decode` on float32 ``(batch, time, tags)`` emissions and sentence lengths."""
+        return viterbi(
+            emissions,
+            lengths,
+            self._start().float().cpu().numpy(),
+            self._trans().float().cpu().numpy(),
+            self.end.float().cpu().numpy(),
+        )
+
+
+def viterbi(
+    emissions: np.ndarray,
+    lengths: np.ndarray,
+    start: np.ndarray,
+    trans: np.ndarray,
+    end: np.ndarray,
+) -> list[list[int]]:
+    """Best tag paths of a batch, in NumPy: per time step the batch is a few small arrays,
+    where torch's per-operation overhead (and its threads' synchronisation) would dominate."""
+    batch, length, _ = emissions.shape
+    score = start[None, :] + emissions[:, 0]
+    backpointers = np.empty((max(length - 1, 0), batch, len(start)), dtype=np.int64)
+    for t in range(1, length):
+        candidates = score[:, :, None] + trans[None]  # (batch, from, to)
+        idx = candidates.argmax(1)
+        best = np.take_along_axis(candidates, idx[:, None, :], 1)[:, 0]
+        score = np.where((lengths > t)[:, None], best + emissions[:, t], score)
+        backpointers[t - 1] = idx
+    last = (score + end[None, :]).argmax(1)
+    # Follow the back-pointers for the whole batch at once; each sentence starts from its own
+    # last position (before it, the values are overwritten; after, unused).
+    paths = np.empty((batch, length), dtype=np.int64)
+    rows = np.arange(batch)
+    tag = last
+    for t in range(length - 1, -1, -1):
+        tag = np.where(lengths - 1 == t, last, tag)
+        paths[:, t] = tag
+        if t:
+            tag = backpointers[t - 1][rows, tag]
+    return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]

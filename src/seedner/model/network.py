@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -36,6 +37,19 @@ class CharInputs(nn.Module):
             ],
             dim=-1,
         )
+
+    def features_numpy(
+        self, chars: np.ndarray, bigrams: np.ndarray, shapes: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`features` at inference, in NumPy: the same float32 values."""
+        big = self.bigram_embed.weight.detach().numpy()[bigrams]
+        parts = [
+            self.char_embed.weight.detach().numpy()[chars],
+            big[:, :-1],
+            big[:, 1:],
+            self.shape_embed.weight.detach().numpy()[shapes],
+        ]
+        return np.concatenate(parts, axis=-1, dtype=np.float32)
 
 
 class CharBiLSTMCRF(CharInputs):

@@ -123,6 +123,7 @@ class EncoderSession:
         source = graph if isinstance(graph, bytes) else str(graph)
         self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
-    def emissions(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        feed = {"x": x.float().contiguous().numpy(), "lengths": lengths.numpy()}
-        return torch.from_numpy(self.session.run(None, feed)[0])
+    def run(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Float32 emissions ``(batch, time, labels)`` of features ``x`` (batch, time, features)."""
+        feed = {"x": np.ascontiguousarray(x, dtype=np.float32), "lengths": lengths.astype(np.int64)}
+        return self.session.run(None, feed)[0]
