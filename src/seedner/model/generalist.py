@@ -25,7 +25,7 @@ from seedner.loading.labels import canonical_type
 from seedner.model.component import CharNER
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
-from seedner.model.train import length_batches, span_prf, write_report
+from seedner.model.train import TrainSettings, length_batches, span_prf, write_report
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
 TYPES = ("PER", "ORG", "LOC")
@@ -44,23 +44,18 @@ class Corpus:
 
 
 @dataclass
-class GeneralistSettings:
+class GeneralistSettings(TrainSettings):
+    """:class:`TrainSettings` with the generalist's defaults, its share of sentences trained
+    through the shared output layer alone and LAC's weights."""
+
     epochs: int = 12
     patience: int = 3
     lr: float = 1.5e-3
     batch_chars: int = 3000
     hidden: int = 128
-    char_dim: int = 128
-    bigram_dim: int = 64
     dropout: float = 0.2
-    max_bigrams: int = 100_000
-    min_bigram: int = 2
     shared_only: float = 0.5
     lac: str | None = None
-    time_budget_min: float | None = None
-    limit: int | None = None
-    seed: int = 1
-    threads: int | None = None
 
 
 @dataclass
