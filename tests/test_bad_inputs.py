@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from seedner.cli import app
 
-from .conftest import seed_text
+from .helpers import seed_text
 
 runner = CliRunner()
 GOOD, GOOD_TEXT = seed_text("000")

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import orjson
-import pytest
 from typer.testing import CliRunner
 
 from seedner.cli import app
 
-from .conftest import ROOT, SEEDS, seed_text
+from .helpers import ROOT, SEEDS, seed_text
 
 runner = CliRunner()
 
@@ -21,17 +20,11 @@ def _jsonl(output: str) -> list[dict]:
     return [orjson.loads(line) for line in output.splitlines()]
 
 
-@pytest.fixture(scope="module")
-def seed_records() -> list[dict]:
-    result = runner.invoke(app, ["extract", str(SEEDS), "-f", "jsonl"])
-    assert result.exit_code == 0, result.output
-    return _jsonl(result.stdout)
-
-
-def test_seeds_give_one_line_each_with_exact_offsets(seed_records: list[dict]) -> None:
-    assert [Path(r["id"]).name for r in seed_records] == sorted(p.name for p in SEEDS.glob("*.txt"))
+def test_seeds_give_one_line_each_with_exact_offsets(seed_jsonl: list[dict]) -> None:
+    # seed_jsonl (conftest): the records of `seedner extract seeds/ -f jsonl`
+    assert [Path(r["id"]).name for r in seed_jsonl] == sorted(p.name for p in SEEDS.glob("*.txt"))
     total = 0
-    for record in seed_records:
+    for record in seed_jsonl:
         text = Path(record["id"]).read_text(encoding="utf-8")
         starts = [e["start"] for e in record["entities"]]
         assert starts == sorted(starts)
@@ -43,7 +36,7 @@ def test_seeds_give_one_line_each_with_exact_offsets(seed_records: list[dict]) -
     assert total > 100
 
 
-def test_jsonl_is_utf8_without_escapes(seed_records: list[dict]) -> None:
+def test_jsonl_is_utf8_without_escapes() -> None:
     result = runner.invoke(app, ["extract", str(SEEDS / "000_7010a327d54ec02f.txt"), "-f", "jsonl"])
     line = result.stdout_bytes.split(b"\n")[0]
     assert b"\\u" not in line
@@ -135,14 +128,14 @@ def test_closed_pipe_ends_quietly() -> None:
     assert b"Traceback" not in proc.stderr
 
 
-def test_csv_has_a_row_per_mention() -> None:
+def test_csv_has_a_row_per_mention(seed_jsonl: list[dict]) -> None:
     import csv
     import io
 
     path, text = seed_text("001")
     result = runner.invoke(app, ["extract", str(path), "-f", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    as_jsonl = _jsonl(runner.invoke(app, ["extract", str(path), "-f", "jsonl"]).stdout)[0]
+    (as_jsonl,) = [r for r in seed_jsonl if r["id"] == str(path)]
     assert len(rows) == len(as_jsonl["entities"])
     for row in rows:
         assert text[int(row["start"]) : int(row["end"])] == row["text"]  # newlines survive

@@ -17,7 +17,7 @@ from seedner import __version__
 from seedner.cli import app
 from seedner.decoding import DecodeError, decode_bytes
 
-from .conftest import ROOT, SEEDS, seed_text
+from .helpers import ROOT, SEEDS, seed_text
 
 runner = CliRunner()
 SEEDNER = [sys.executable, "-m", "seedner"]

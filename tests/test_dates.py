@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from pathlib import Path
 
 import pytest
 
 from seedner.dates import DateMatch, find_dates, find_reference_date
 
-SEEDS = Path(__file__).parents[1] / "seeds"
+from .helpers import seed
+
 REF = datetime.date(2023, 5, 6)
 
 # (sentence, ref, [(span text, norm), ...]); the span text must occur once in the sentence.
@@ -235,11 +235,6 @@ def test_find_reference_date(text: str, expected: datetime.date | None) -> None:
     assert find_reference_date(text) == expected
 
 
-def _seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("prefix", "expected"),
     [
@@ -251,7 +246,7 @@ def _seed(prefix: str) -> str:
     ],
 )
 def test_seed_reference_dates(prefix: str, expected: datetime.date | None) -> None:
-    assert find_reference_date(_seed(prefix)) == expected
+    assert find_reference_date(seed(prefix)) == expected
 
 
 SEED_DATES = {
@@ -272,7 +267,7 @@ SEED_DATES = {
 
 @pytest.mark.parametrize("prefix", sorted(SEED_DATES))
 def test_seed_dates(prefix: str) -> None:
-    text = _seed(prefix)
+    text = seed(prefix)
     found = find_dates(text, find_reference_date(text))
     assert all(text[m.start : m.end] == m.text for m in found)
     assert [(m.text, m.start, m.norm) for m in found] == SEED_DATES[prefix]
@@ -280,13 +275,13 @@ def test_seed_dates(prefix: str) -> None:
 
 def test_seed_blanked_years_are_not_dates() -> None:
     """003 had its year digits removed ('召开年区域', '年各区'): a lone 年 is no date."""
-    text = _seed("003")
+    text = seed("003")
     assert "召开年区域" in text
     assert all(m.text != "年" and not m.text.startswith("年") for m in find_dates(text))
 
 
 def test_seed_traditional_and_without_ref() -> None:
-    text = _seed("002")  # traditional script, no publication date in the document
+    text = seed("002")  # traditional script, no publication date in the document
     found = {m.text: m.norm for m in find_dates(text)}
     assert found["今年6月初"] is None
     assert found["今年上半年"] is None
@@ -295,7 +290,7 @@ def test_seed_traditional_and_without_ref() -> None:
     with_ref = {m.text: m.norm for m in find_dates(text, datetime.date(2019, 8, 1))}
     assert with_ref["今年6月初"] == "2019-06"
     assert with_ref["今年上半年"] == "2019-01/2019-06"
-    text4 = _seed("004")
+    text4 = seed("004")
     found4 = [(m.text, m.norm) for m in find_dates(text4)]
     assert ("2021年1月18日", "2021-01-18") in found4
     assert ("2021-2023年", "2021/2023") in found4

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,13 +11,7 @@ from hypothesis import strategies as st
 
 from seedner.decoding import DecodeError, decode_bytes
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
+from .helpers import seed
 
 SIMPLIFIED = seed("001")
 TRADITIONAL = seed("002")

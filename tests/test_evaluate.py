@@ -12,7 +12,7 @@ from seedner.bio import bio_spans, read_bio_tsv
 from seedner.cli import app
 from seedner.scoring import Score, score
 
-from .conftest import dataset
+from .helpers import dataset
 
 runner = CliRunner()
 

@@ -8,21 +8,21 @@ import re
 import pytest
 
 import seedner
-from seedner import Document, DocumentResult, Entity
+from seedner import DocumentResult, Entity
 
-from .conftest import seed_text
+from .helpers import seed_text
 
 
 @pytest.fixture(scope="module")
-def seeds() -> dict[str, tuple[str, DocumentResult]]:
-    out = {}
-    docs = []
-    for prefix in ("000", "001", "002", "003", "004"):
-        path, text = seed_text(prefix)
-        docs.append(Document(str(path), text))
-        out[prefix] = text
-    results = seedner.extract(docs)
-    return {p: (out[p], r) for p, r in zip(out, results)}
+def seeds(
+    seed_results_by_prefix: dict[str, tuple[str, DocumentResult]],
+) -> dict[str, tuple[str, DocumentResult]]:
+    """``seedner.extract`` on the five seeds (conftest): {prefix: (text, result)}."""
+    assert sorted(seed_results_by_prefix) == ["000", "001", "002", "003", "004"]
+    for prefix, (text, result) in seed_results_by_prefix.items():
+        path, original = seed_text(prefix)
+        assert (result.id, text) == (str(path), original)
+    return seed_results_by_prefix
 
 
 def _at(result: DocumentResult, start: int) -> Entity:

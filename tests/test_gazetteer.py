@@ -10,7 +10,7 @@ from seedner.gazetteer import divisions, is_division, retype_divisions
 from seedner.normalize import normalize
 from seedner.spans import Mention
 
-from .conftest import seed_text
+from .helpers import seed_text
 
 
 def test_the_data_and_its_licence_ship_with_the_package() -> None:

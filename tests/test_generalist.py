@@ -21,7 +21,7 @@ from seedner.model.generalist import (
 )
 from seedner.model.gru_network import LacBiGRU
 
-from .conftest import dataset
+from .helpers import dataset
 
 
 def _first_sentences(src: Path, n: int, dest: Path) -> Path:

@@ -13,7 +13,7 @@ from seedner.cli import app
 from seedner.html_view import escape_text, highlight, render_page
 from seedner.types import DocumentResult, Entity
 
-from .conftest import SEEDS
+from .helpers import SEEDS
 
 runner = CliRunner()
 
@@ -71,8 +71,11 @@ def _browser() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict], dict[str, str]]:
-    """A page from the seeds plus a hostile document, with the JSONL results of the same run."""
+def page(
+    tmp_path_factory: pytest.TempPathFactory, seed_jsonl: list[dict]
+) -> tuple[Path, list[dict], dict[str, str]]:
+    """A page from the seeds plus a hostile document, with the JSONL results of the same inputs
+    (the seeds' from conftest's seed_jsonl)."""
     _browser()
     folder = tmp_path_factory.mktemp("html")
     hostile = folder / "hostile <b>&amp;.txt"
@@ -81,9 +84,11 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict], di
     out = folder / "page.html"
     result = runner.invoke(app, ["extract", *inputs, "-f", "html", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    records = runner.invoke(app, ["extract", *inputs, "-f", "jsonl"]).stdout
+    hostile_run = runner.invoke(app, ["extract", str(hostile), "-f", "jsonl"])
+    assert hostile_run.exit_code == 0, hostile_run.stderr
+    records = [*seed_jsonl, *(orjson.loads(line) for line in hostile_run.stdout.splitlines())]
     texts = {str(p): p.read_bytes().decode("utf-8") for p in [*SEEDS.glob("*.txt"), hostile]}
-    return out, [orjson.loads(line) for line in records.splitlines()], texts
+    return out, records, texts
 
 
 @pytest.fixture(scope="module")

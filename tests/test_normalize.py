@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,12 +11,7 @@ from hypothesis import strategies as st
 
 from seedner.normalize import Normalized, fold_text, normalize
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from .helpers import seed
 
 
 def span_of(n: Normalized, needle: str) -> tuple[int, int]:

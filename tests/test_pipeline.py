@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from seedner.api import Extractor
 from seedner.pipeline import MAX_SENTENCE, cut_blocks
 from seedner.sentences import iter_sentences
-from seedner.types import Document
+from seedner.types import Document, DocumentResult
 
-from .conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
+from .helpers import SEEDS
 
 
 def test_blocks_cut_the_text_where_sentences_end() -> None:
@@ -34,9 +27,12 @@ def test_blocks_cut_the_text_where_sentences_end() -> None:
         assert by_blocks == list(iter_sentences(sample, MAX_SENTENCE))
 
 
-def test_small_batches_give_the_same_entities_as_one_batch(extractor: Extractor) -> None:
+def test_small_batches_give_the_same_entities_as_one_batch(
+    extractor: Extractor, seed_results: list[DocumentResult]
+) -> None:
     docs = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
-    whole = list(extractor.iter_results(docs))
+    whole = seed_results  # the default batch size (conftest: seedner.extract on the seeds)
+    assert [r.text for r in whole] == [d.text for d in docs]
     small = list(extractor.iter_results(docs, batch_chars=700))
     assert [r.id for r in small] == [d.id for d in docs]
     assert [r.entities for r in small] == [r.entities for r in whole]

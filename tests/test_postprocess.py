@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import seedner
-from seedner import Document, DocumentResult
+from seedner import DocumentResult
 from seedner.boilerplate import drop_boilerplate, web_address_spans
 from seedner.consistency import propagate_names, unify_types
 from seedner.dates import find_dates, find_reference_date
@@ -24,7 +23,7 @@ from seedner.normalize import Normalized, normalize
 from seedner.postprocess import postprocess
 from seedner.spans import Mention, is_symbol, tidy_span
 
-from .conftest import seed_text
+from .helpers import seed_text
 
 
 def _seed(prefix: str) -> Normalized:
@@ -270,11 +269,14 @@ def test_a_date_widget_label_is_no_date_in_seed_003() -> None:
 
 # -------------------------------------------------------- the real model, rules applied
 @pytest.fixture(scope="module")
-def seeds() -> dict[str, tuple[str, DocumentResult]]:
+def seeds(
+    seed_results_by_prefix: dict[str, tuple[str, DocumentResult]],
+) -> dict[str, tuple[str, DocumentResult]]:
+    """``seedner.extract`` on the seeds 001-004 (conftest): {prefix: (text, result)}."""
     prefixes = ("001", "002", "003", "004")
-    texts = [seed_text(p) for p in prefixes]
-    results = seedner.extract([Document(str(path), text) for path, text in texts])
-    return {p: (t[1], r) for p, t, r in zip(prefixes, texts, results)}
+    for prefix in prefixes:
+        assert seed_results_by_prefix[prefix][0] == seed_text(prefix)[1]
+    return {p: seed_results_by_prefix[p] for p in prefixes}
 
 
 _PINYIN_AFTER = re.compile("[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")

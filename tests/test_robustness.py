@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import opencc
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,12 +15,7 @@ from seedner.scoring import score
 from seedner.sources import iter_documents
 from seedner.types import Document
 
-from .conftest import dataset, seed_text
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
+from .helpers import dataset, seed_text
 
 
 def test_same_entities_whatever_the_encoding(extractor: Extractor, tmp_path: Path) -> None:
@@ -43,10 +37,21 @@ def test_same_entities_whatever_the_encoding(extractor: Extractor, tmp_path: Pat
         assert [(e.norm, e.type) for e in result.entities] == expected, doc.id
         for e in result.entities:
             assert doc.text[e.start : e.end] == e.text
+    # CRLF: each entity sits where its LF twin sits, shifted by one per line end before it,
+    # and one that spans a line end spans the whole CRLF.
     crlf = next(r for r in results if str(r.id).endswith("crlf.txt"))
-    assert any("\r\n" in crlf.text[e.start : e.end] for e in crlf.entities) or all(
-        "\n" not in e.text for e in results[0].entities
-    )
+    assert crlf.text == text.replace("\n", "\r\n")
+
+    def shifted(offset: int) -> int:
+        return offset + text.count("\n", 0, offset)
+
+    assert len(crlf.entities) == len(results[0].entities)
+    for lf_entity, crlf_entity in zip(results[0].entities, crlf.entities):
+        assert (crlf_entity.start, crlf_entity.end) == (
+            shifted(lf_entity.start),
+            shifted(lf_entity.end),
+        ), (lf_entity, crlf_entity)
+        assert crlf_entity.text == lf_entity.text.replace("\n", "\r\n")
 
 
 def test_traditional_dev_f1_within_one_point(extractor: Extractor) -> None:

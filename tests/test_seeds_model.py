@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-import seedner
-from seedner import Document, DocumentResult
+from seedner import DocumentResult
 
-from .conftest import seed_text
+from .helpers import seed_text
 
 PREFIXES = ("000", "001", "002", "003", "004")
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, tuple[str, DocumentResult]]:
-    texts = [seed_text(p) for p in PREFIXES]
-    found = seedner.extract([Document(str(path), text) for path, text in texts])
-    return {p: (t[1], r) for p, t, r in zip(PREFIXES, texts, found)}
+def results(
+    seed_results_by_prefix: dict[str, tuple[str, DocumentResult]],
+) -> dict[str, tuple[str, DocumentResult]]:
+    """``seedner.extract`` on the seeds (conftest): {prefix: (text, result)}."""
+    assert tuple(seed_results_by_prefix) == PREFIXES
+    for prefix, (text, _) in seed_results_by_prefix.items():
+        assert text == seed_text(prefix)[1]
+    return seed_results_by_prefix
 
 
 def _at(result: DocumentResult, start: int, end: int) -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,13 +11,9 @@ from hypothesis import strategies as st
 from seedner.normalize import normalize
 from seedner.sentences import iter_sentences, split_sentences
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+from .helpers import seed
+
 PREFIXES = ["000", "001", "002", "003", "004"]
-
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 def check_spans(text: str, spans: list[tuple[int, int]], max_len: int) -> None:

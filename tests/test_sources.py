@@ -7,7 +7,7 @@ from pathlib import Path
 
 from seedner.sources import iter_documents
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+from .helpers import SEEDS
 
 
 def _collect(inputs: list[str], **kwargs: object) -> tuple[list, list[str]]:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from seedner.cli import app
 from seedner.summary import PAIR_ENTITIES, CorpusSummary, date_month
 
-from .conftest import SEEDS, seed_text
+from .helpers import SEEDS, seed_text
 
 runner = CliRunner()
 
@@ -79,11 +79,10 @@ def test_types_filter() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = runner.invoke(app, ["extract", str(SEEDS), "-f", "jsonl"])
-    assert result.exit_code == 0, result.stderr
+def seeds_jsonl(tmp_path_factory: pytest.TempPathFactory, seed_jsonl_bytes: bytes) -> Path:
+    """The output of `seedner extract seeds/ -f jsonl` (conftest's seed_jsonl_bytes), in a file."""
     path = tmp_path_factory.mktemp("summary") / "seeds.jsonl"
-    path.write_bytes(result.stdout_bytes)
+    path.write_bytes(seed_jsonl_bytes)
     return path
 
 

@@ -20,7 +20,7 @@ from seedner.cli import app
 from seedner.types import Document
 from seedner.workers import ParallelExtractor, auto_workers, parse_workers
 
-from .conftest import ROOT, SEEDS, seed_text
+from .helpers import ROOT, SEEDS, seed_text
 
 runner = CliRunner()
 
@@ -97,12 +97,12 @@ def test_api_workers_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> N
     assert sum(len(r.entities) for r in results) > 20
 
 
-def test_small_inputs_start_no_workers(records: Path) -> None:
-    extractor = ParallelExtractor(workers=2)
+def test_small_inputs_start_no_workers(records: Path, extractor: Extractor) -> None:
+    parallel = ParallelExtractor(workers=2)
     docs = [Document(str(i), p) for i, p in enumerate(["李鹏在北京。", "上海市。"])]
-    results = extractor.run(docs)
-    assert not extractor.started
-    assert [r.entities for r in results] == [r.entities for r in Extractor().run(docs)]
+    results = parallel.run(docs)
+    assert not parallel.started
+    assert [r.entities for r in results] == [r.entities for r in extractor.run(docs)]
 
 
 def test_ray_engine_gives_the_same_bytes(
