@@ -18,6 +18,13 @@ SENTENCE_FINAL = "。！？!?；;…｡⋯"
 CLOSING = "”’」』）)】》〕〗〙〛﹂﹄"
 
 
+def in_chinese_text(code: int) -> bool:
+    """Whether code point ``code`` is of a block Chinese text is written in: ASCII, general
+    punctuation, CJK symbols to CJK Unified Ideographs (kana, bopomofo, Extension A), and
+    full-width forms. Used to score candidate decodings of bytes."""
+    return code < 0x80 or 0x2000 <= code < 0x2070 or 0x3000 <= code < 0xA000 or code >= 0xFF00
+
+
 def is_basic_ideograph(ch: str) -> bool:
     """Whether ``ch`` is in CJK Unified Ideographs or Extension A."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 
+from seedner.chars import in_chinese_text
 from seedner.errors import SeednerError
 
 __all__ = ["DecodeError", "check_encoding", "decode_bytes"]
@@ -191,8 +192,7 @@ def _shares(text: str) -> tuple[float, float]:
     for ch in sample:
         if ch in "\t\n\r\x0c" or unicodedata.category(ch)[0] in "LNPSZM":
             good += 1
-            o = ord(ch)
-            chinese += o < 0x80 or 0x2000 <= o < 0x2070 or 0x3000 <= o < 0xA000 or o >= 0xFF00
+            chinese += in_chinese_text(ord(ch))
     return good / len(sample), chinese / len(sample)
 
 
