@@ -195,8 +195,11 @@ def test_auto_is_one_worker_per_cpu() -> None:
 
 
 # A run with workers started for a small input, interrupted once its first lines are out.
+# SIGINT is set to Python's own handler first: a test runner started in the background of a
+# non-interactive shell hands its children SIGINT ignored, as a terminal's Ctrl-C never is.
 _RUN = """
-import sys, seedner.workers as w
+import signal, sys, seedner.workers as w
+signal.signal(signal.SIGINT, signal.default_int_handler)
 w.PARALLEL_MIN_CHARS, w.CHUNK_CHARS = 0, 1000
 from seedner.cli import main
 sys.argv = ["seedner", "extract", *sys.argv[1:]]
