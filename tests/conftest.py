@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .helpers import SEEDS
+from .helpers import SEEDS, seed_text
 
 if TYPE_CHECKING:
     from seedner.api import Extractor
@@ -38,8 +38,12 @@ def seed_results() -> list[DocumentResult]:
 def seed_results_by_prefix(
     seed_results: list[DocumentResult],
 ) -> dict[str, tuple[str, DocumentResult]]:
-    """``{"000": (text, result), ...}``: each seed's text and result, by its name's prefix."""
-    return {Path(str(r.id)).name[:3]: (r.text, r) for r in seed_results}
+    """``{"000": (text, result), ...}``: each seed's text and result, by its name's prefix (the
+    result of the seed file ``seed_text(prefix)`` names, holding that file's text)."""
+    by_prefix = {Path(str(r.id)).name[:3]: (r.text, r) for r in seed_results}
+    for prefix, (text, result) in by_prefix.items():
+        assert (str(result.id), text) == tuple(map(str, seed_text(prefix)))
+    return by_prefix
 
 
 @pytest.fixture(scope="session")

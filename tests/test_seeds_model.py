@@ -7,8 +7,6 @@ import pytest
 
 from seedner import DocumentResult
 
-from .helpers import seed_text
-
 PREFIXES = ("000", "001", "002", "003", "004")
 
 
@@ -18,8 +16,6 @@ def results(
 ) -> dict[str, tuple[str, DocumentResult]]:
     """``seedner.extract`` on the seeds (conftest): {prefix: (text, result)}."""
     assert tuple(seed_results_by_prefix) == PREFIXES
-    for prefix, (text, _) in seed_results_by_prefix.items():
-        assert text == seed_text(prefix)[1]
     return seed_results_by_prefix
 
 
