@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--time-budget-min", type=float, default=85)
     parser.add_argument("--limit", type=int, help="first N sentences of each corpus (tests)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--layers", type=int, default=2, help="BiGRU layers (LAC has two)")
     args = parser.parse_args()
     for path in [c.path for c in args.corpus] + [p for _, p in args.dev] + [args.lac or "."]:
         if not Path(path).exists():
@@ -80,6 +81,7 @@ def main() -> None:
         time_budget_min=args.time_budget_min,
         limit=args.limit,
         threads=args.threads,
+        layers=args.layers,
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
     report = train_generalist(

@@ -104,7 +104,8 @@ def _dev_texts(n: int) -> list[str]:
     return ["".join(line[0] for line in block.splitlines()) for block in blocks]
 
 
-def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layers", [2, 1])
+def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path, layers: int) -> None:
     pytest.importorskip("onnx", reason="saving a GRU model writes an ONNX graph (extra: train)")
     msra = _first_sentences(dataset("msra/train.tsv"), 300, tmp_path / "msra.tsv")
     weibo = _first_sentences(dataset("weibo/train.tsv"), 100, tmp_path / "weibo.tsv")
@@ -113,7 +114,7 @@ def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path) -> No
         [Corpus("msra", str(msra), 1.0), Corpus("weibo", str(weibo), 0.5)],
         {"msra": str(dev)},
         tmp_path / "model",
-        GeneralistSettings(epochs=1, threads=1, max_bigrams=5000),
+        GeneralistSettings(epochs=1, threads=1, max_bigrams=5000, layers=layers),
         log=lambda _: None,
     )
     assert report.best_epoch == 1 and report.train_sentences == {"msra": 300, "weibo": 100}
@@ -121,8 +122,12 @@ def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path) -> No
     tagger = hanlp.load(str(tmp_path / "model"))
     assert tagger._encoder is not None  # ONNX Runtime on the CPU
     assert tagger.model is not None and not tagger.model.heads  # corpus heads are not saved
+    assert len(tagger.model.gru.ih_weight) == layers
     texts = _dev_texts(20)
-    assert [len(tags) for tags in tagger.tag(texts)] == [len(t) for t in texts]
+    with_onnx = tagger.tag(texts)
+    assert [len(tags) for tags in with_onnx] == [len(t) for t in texts]
+    tagger._encoder = None  # the torch network, as in training
+    assert tagger.tag(texts) == with_onnx
 
 
 def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:

@@ -28,7 +28,7 @@ from seedner.types import NerSpan
 # length that grows to ~0.5 GB over a large input, for no measurable speed gain over a few.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 
-HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "dropout")
+HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropout")
 # config "network" → class; models saved before the key existed are BiLSTMs
 NETWORKS: dict[str, type[CharBiLSTMCRF] | type[CharBiGRUCRF]] = {
     "lstm": CharBiLSTMCRF,

@@ -107,7 +107,7 @@ def viterbi(
     for t in range(1, length):
         candidates = score[:, :, None] + trans[None]  # (batch, from, to)
         idx = candidates.argmax(1)
-        best = np.take_along_axis(candidates, idx[:, None, :], 1)[:, 0]
+        best = candidates.max(1)
         score = np.where((lengths > t)[:, None], best + emissions[:, t], score)
         backpointers[t - 1] = idx
     last = (score + end[None, :]).argmax(1)

@@ -53,6 +53,7 @@ class GeneralistSettings(TrainSettings):
     lr: float = 1.5e-3
     batch_chars: int = 3000
     hidden: int = 128
+    layers: int = 2
     dropout: float = 0.2
     shared_only: float = 0.5
     lac: str | None = None
@@ -190,6 +191,7 @@ def train_generalist(
         char_dim=s.char_dim,
         bigram_dim=s.bigram_dim,
         hidden=s.hidden,
+        layers=s.layers,
         dropout=s.dropout,
         n_heads=len(corpora),
     )

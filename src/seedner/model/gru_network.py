@@ -103,10 +103,11 @@ class CharBiGRUCRF(CharInputs):
         hidden: int = 128,
         dropout: float = 0.2,
         n_heads: int = 0,
+        layers: int = 2,
     ) -> None:
         super().__init__(n_chars, n_bigrams, char_dim, bigram_dim, shape_dim)
         self.dropout = nn.Dropout(dropout)
-        self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim, hidden)
+        self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim, hidden, layers)
         self.proj = nn.Linear(2 * hidden, len(labels))
         self.heads = nn.ModuleList(nn.Linear(2 * hidden, len(labels)) for _ in range(n_heads))
         for head in self.heads:
