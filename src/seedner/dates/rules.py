@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from seedner.dates.scan import Scanner
+
 __all__ = [
     "DateMatch",
     "adopt_bracketed_dates",
@@ -511,10 +513,15 @@ def _h_bare_day(m: re.Match[str], ref: datetime.date | None) -> _Result:
 # --------------------------------------------------------------------------- public API
 
 
+@cache
+def _scanners() -> tuple[tuple[Scanner, _Handler], ...]:
+    return tuple((Scanner(regex), handler) for regex, handler in _patterns())
+
+
 def _candidates(text: str, ref: datetime.date | None) -> Iterator[tuple[int, int, str | None]]:
-    for regex, handler in _patterns():
+    for scanner, handler in _scanners():
         pos = 0
-        while (m := regex.search(text, pos)) is not None:
+        while (m := scanner.search(text, pos)) is not None:
             ok, norm = handler(m, ref)
             if ok:
                 yield m.start(), m.end(), norm
