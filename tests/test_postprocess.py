@@ -14,16 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedner import DocumentResult
+from seedner import Document, DocumentResult
 from seedner.boilerplate import drop_boilerplate, web_address_spans
 from seedner.consistency import propagate_names, unify_types
 from seedner.dates import find_dates, find_reference_date
 from seedner.gazetteer import is_division
 from seedner.normalize import Normalized, normalize
-from seedner.postprocess import postprocess
+from seedner.postprocess import postprocess, split_repeated_names
 from seedner.spans import Mention, is_symbol, tidy_span
 
-from .helpers import seed_text
+from .helpers import dataset, seed_text
 
 
 def _seed(prefix: str) -> Normalized:
@@ -229,6 +229,33 @@ def test_propagation_keeps_out_of_latin_words_and_addresses() -> None:
     text = "G60科创走廊、G600项目与www.g60.cn/G60"
     found = propagate_names(text, [Mention(0, 3, "LOC", "LOC")])
     assert [(m.start, m.end) for m in found] == [(0, 3)]
+
+
+def test_a_name_written_twice_in_a_row_is_two_mentions() -> None:
+    text = "电影《南京南京》上映，粉丝喊着宋茜宋茜。"
+    mentions = [Mention(3, 7, "LOC", "LOC"), Mention(15, 19, "PER", "PER")]
+    found = split_repeated_names(text, mentions)
+    # the title in 《》 stays whole; the repeated name is two mentions
+    assert [(text[m.start : m.end], m.start, m.type) for m in found] == [
+        ("南京南京", 3, "LOC"),
+        ("宋茜", 15, "PER"),
+        ("宋茜", 17, "PER"),
+    ]
+    # one character twice (张张) and names that differ are left alone
+    assert split_repeated_names("张张", [Mention(0, 2, "PER", "PER")]) == [
+        Mention(0, 2, "PER", "PER")
+    ]
+
+
+def test_a_repeated_name_in_a_weibo_dev_post(extractor) -> None:  # type: ignore[no-untyped-def]
+    blocks = dataset("weibo/dev.tsv").read_text(encoding="utf-8").split("\n\n")
+    texts = ["".join(line[:1] for line in block.splitlines()) for block in blocks]
+    (text,) = [t for t in texts if "徐妍徐妍" in t]
+    at = text.index("徐妍徐妍")
+    (result,) = extractor.run([Document("weibo-dev", text)])
+    people = [(e.text, e.start, e.end) for e in result.entities if e.type == "PER"]
+    assert ("徐妍", at, at + 2) in people and ("徐妍", at + 2, at + 4) in people
+    assert all(name != "徐妍徐妍" for name, _, _ in people)
 
 
 def test_all_rules_on_seed_003() -> None:

@@ -1,7 +1,7 @@
 """The rules that run after the model, on one document's mentions, in this order:
-web boilerplate out (``boilerplate``), Latin words that are no names out, division names typed
-PER made LOC (``gazetteer``), one type per name and every occurrence of a name found
-(``consistency``)."""
+web boilerplate out (``boilerplate``), Latin words that are no names out, a name written twice
+in a row split in two, division names typed PER made LOC (``gazetteer``), one type per name and
+every occurrence of a name found (``consistency``)."""
 
 from __future__ import annotations
 
@@ -30,10 +30,30 @@ def drop_latin_non_names(text: str, mentions: list[Mention]) -> list[Mention]:
     return kept
 
 
+def split_repeated_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A span that is one name of two or more Chinese characters written twice in a row
+    (``徐妍徐妍``, as posts repeat a name) is two mentions of that name; a title in
+    ``《》`` (the film ``《南京南京》``) stays as it is."""
+    out = []
+    for m in mentions:
+        half = (m.end - m.start) // 2
+        first, second = text[m.start : m.start + half], text[m.start + half : m.end]
+        titled = text[m.start - 1 : m.start] == "《" and text[m.end : m.end + 1] == "》"
+        if half >= 2 and first == second and not titled and all(map(IDEOGRAPH_RE.match, first)):
+            out += [
+                Mention(m.start, m.start + half, m.type, m.label),
+                Mention(m.start + half, m.end, m.type, m.label),
+            ]
+        else:
+            out.append(m)
+    return out
+
+
 def postprocess(text: str, mentions: list[Mention]) -> list[Mention]:
     """``mentions`` of ``text`` (the normalized text the model saw) after the rules."""
     mentions = drop_boilerplate(text, mentions)
     mentions = drop_latin_non_names(text, mentions)
+    mentions = split_repeated_names(text, mentions)
     mentions = retype_divisions(text, mentions)
     mentions = unify_types(text, mentions)
     return propagate_names(text, mentions)
