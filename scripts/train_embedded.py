@@ -71,6 +71,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="first N sentences of each corpus (tests)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--layers", type=int, default=2, help="BiGRU layers (LAC has two)")
+    parser.add_argument(
+        "--average",
+        action="store_true",
+        help="keep the mean of the best epoch's weights and the later epochs' if it scores "
+        "at least as well on dev",
+    )
     args = parser.parse_args()
     for path in [c.path for c in args.corpus] + [p for _, p in args.dev] + [args.lac or "."]:
         if not Path(path).exists():
@@ -82,6 +88,7 @@ def main() -> None:
         limit=args.limit,
         threads=args.threads,
         layers=args.layers,
+        average=args.average,
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
     report = train_generalist(

@@ -15,11 +15,12 @@ from seedner.bio import bio_spans
 from seedner.model.generalist import (
     Corpus,
     GeneralistSettings,
+    WeightSum,
     harmonised,
     sample_epoch,
     train_generalist,
 )
-from seedner.model.gru_network import LacBiGRU
+from seedner.model.gru_network import CharBiGRUCRF, LacBiGRU
 
 from .helpers import dataset
 
@@ -139,3 +140,17 @@ def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:
     assert sum(tag.startswith("B-") for tags in with_onnx for tag in tags) > 200
     tagger._encoder = None
     assert tagger.tag(texts) == with_onnx
+
+
+def test_weight_sum_averages_the_saved_weights_and_leaves_out_the_corpus_heads() -> None:
+    labels = ["O", "B-PER", "I-PER"]
+    torch.manual_seed(0)
+    a = CharBiGRUCRF(10, 12, labels, char_dim=4, bigram_dim=2, shape_dim=2, hidden=3, n_heads=2)
+    b = CharBiGRUCRF(10, 12, labels, char_dim=4, bigram_dim=2, shape_dim=2, hidden=3, n_heads=2)
+    total = WeightSum.of(a)
+    total.add(b)
+    mean = total.mean()
+    assert total.count == 2 and not any(k.startswith("heads.") for k in mean)
+    for key, value in mean.items():
+        torch.testing.assert_close(value, (a.state_dict()[key] + b.state_dict()[key]) / 2)
+    assert set(mean) == {k for k in a.state_dict() if not k.startswith("heads.")}

@@ -57,6 +57,9 @@ class GeneralistSettings(TrainSettings):
     dropout: float = 0.2
     shared_only: float = 0.5
     lac: str | None = None
+    # keep the mean of the best epoch's weights and every later epoch's, where that scores
+    # at least as well on dev (the epochs after the best differ mostly in noise)
+    average: bool = False
 
 
 @dataclass
@@ -82,6 +85,8 @@ class GeneralistReport:
     seconds: float = 0.0
     stopped: str = ""
     command: str = ""
+    # with settings.average: the epochs averaged, their mean's dev F1 and whether it was kept
+    averaged: dict[str, Any] | None = None
 
 
 def harmonised(path: str | Path) -> list[Sentence]:
@@ -207,6 +212,7 @@ def train_generalist(
     )
     report.command = command
     first_epoch = 1
+    tail: WeightSum | None = None  # the best epoch's weights and every later epoch's, summed
     if checkpoint and Path(checkpoint).is_file():
         state = torch.load(checkpoint, weights_only=False)
         model.load_state_dict(state["model"])
@@ -215,6 +221,7 @@ def train_generalist(
         report.epochs = [EpochFigures(**e) for e in state["epochs"]]
         report.best_epoch, report.best_mean_f1 = state["best_epoch"], state["best_mean_f1"]
         first_epoch = len(report.epochs) + 1
+        tail = state.get("tail")
         log(f"resumed from {checkpoint} after epoch {first_epoch - 1}")
     weights = [c.weight for c in corpora]
     started = time.perf_counter() - report.seconds
@@ -240,13 +247,7 @@ def train_generalist(
             if step % 200 == 0:
                 mean_loss = total / n_sent
                 log(f"  epoch {epoch} step {step}/{len(batches)} loss/sentence {mean_loss:.3f}")
-        model.eval()
-        tagger._encoder = onnx_encoder(model)
-        dev_f1 = {
-            name: span_prf([g for _, g in sents], tagger.tag([t for t, _ in sents]))[2]
-            for name, sents in dev_data.items()
-        }
-        tagger._encoder = None
+        dev_f1 = dev_scores(tagger, dev_data)
         mean = sum(dev_f1.values()) / len(dev_f1)
         figures = EpochFigures(
             epoch,
@@ -266,10 +267,13 @@ def train_generalist(
             report.best_mean_f1, report.best_epoch, stale = mean, epoch, 0
             tagger.save(out_dir)
             log(f"  saved best model to {out_dir}")
+            tail = WeightSum.of(model)
         else:
             stale += 1
             for group in optimizer.param_groups:
                 group["lr"] *= 0.5
+            if tail is not None:
+                tail.add(model)
         report.seconds = time.perf_counter() - started
         write_report(report, Path(out_dir))
         if checkpoint:
@@ -281,6 +285,7 @@ def train_generalist(
                     "epochs": [asdict(e) for e in report.epochs],
                     "best_epoch": report.best_epoch,
                     "best_mean_f1": report.best_mean_f1,
+                    "tail": tail,
                 },
                 checkpoint,
             )
@@ -292,12 +297,86 @@ def train_generalist(
             break
     else:
         report.stopped = f"all {s.epochs} epochs done"
+    if s.average and tail is not None and tail.count > 1:
+        keep_average(tagger, tail, dev_data, report, Path(out_dir), log)
     write_report(report, Path(out_dir))
     log(
         f"best mean dev F1 {report.best_mean_f1:.4f} at epoch {report.best_epoch}; "
         f"{report.stopped}; {report.seconds / 60:.1f} min"
     )
     return report
+
+
+@dataclass
+class WeightSum:
+    """A running sum of a model's weights (corpus heads left out: they are not saved)."""
+
+    total: dict[str, torch.Tensor]
+    count: int
+
+    @classmethod
+    def of(cls, model: torch.nn.Module) -> WeightSum:
+        return cls({k: v.detach().float().clone() for k, v in _saved_weights(model)}, 1)
+
+    def add(self, model: torch.nn.Module) -> None:
+        for k, v in _saved_weights(model):
+            self.total[k] += v.detach().float()
+        self.count += 1
+
+    def mean(self) -> dict[str, torch.Tensor]:
+        return {k: v / self.count for k, v in self.total.items()}
+
+
+def _saved_weights(model: torch.nn.Module) -> list[tuple[str, torch.Tensor]]:
+    return [
+        (k, v)
+        for k, v in model.state_dict().items()
+        if v.is_floating_point() and not k.startswith("heads.")
+    ]
+
+
+def dev_scores(tagger: CharNER, dev_data: dict[str, list[Sentence]]) -> dict[str, float]:
+    """Exact-span F1 of the shared output layer's tags on each dev set."""
+    assert tagger.model is not None
+    tagger.model.eval()
+    tagger._encoder = onnx_encoder(tagger.model)  # type: ignore[arg-type]
+    try:
+        return {
+            name: span_prf([g for _, g in sents], tagger.tag([t for t, _ in sents]))[2]
+            for name, sents in dev_data.items()
+        }
+    finally:
+        tagger._encoder = None
+
+
+def keep_average(
+    tagger: CharNER,
+    tail: WeightSum,
+    dev_data: dict[str, list[Sentence]],
+    report: GeneralistReport,
+    out_dir: Path,
+    log: Callable[[str], None],
+) -> None:
+    """Score the mean of the summed weights on dev; save it over the best epoch's model when
+    its mean F1 is at least as high."""
+    model = tagger.model
+    assert model is not None
+    last = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(tail.mean(), strict=False)
+    dev_f1 = dev_scores(tagger, dev_data)
+    mean = sum(dev_f1.values()) / len(dev_f1)
+    epochs = list(range(report.best_epoch, report.best_epoch + tail.count))
+    kept = mean >= report.best_mean_f1
+    report.averaged = {"epochs": epochs, "dev_f1": dev_f1, "mean_f1": mean, "kept": kept}
+    log(
+        f"mean of epochs {epochs[0]}-{epochs[-1]}: dev "
+        + " ".join(f"{k} {v:.4f}" for k, v in dev_f1.items())
+        + f" mean {mean:.4f}"
+        + (" (kept)" if kept else " (below the best epoch: not kept)")
+    )
+    if kept:
+        tagger.save(out_dir)
+    model.load_state_dict(last)
 
 
 def onnx_encoder(model: CharBiGRUCRF) -> Any:
