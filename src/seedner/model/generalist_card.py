@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+_LAYERS = {1: "one", 2: "two", 3: "three"}
+
 
 def generalist_card(out: Path, command: str, notes: str = "") -> str:
     """The card; ``notes`` (markdown: data and licences, evaluation, alternatives) is appended."""
@@ -25,6 +27,23 @@ def generalist_card(out: Path, command: str, notes: str = "") -> str:
         )
         / 1e6
     )
+    layers = s.get("layers", 2)
+    averaged = report.get("averaged")
+    if averaged:
+        first, last = averaged["epochs"][0], averaged["epochs"][-1]
+        scores = ", ".join(f"{n} {averaged['dev_f1'][n]:.4f}" for n in names)
+        average_line = (
+            f"* **Weight average of epochs {first}–{last}** (the best epoch and the later ones): "
+            f"dev {scores}, mean **{averaged['mean_f1']:.4f}** — "
+            + (
+                "at least the best epoch's, so **these weights** are that average."
+                if averaged["kept"]
+                else "below the best epoch's, so it was not kept."
+            )
+        )
+    else:
+        average_line = ""
+    shipped = "averaged" if averaged and averaged["kept"] else "these"
     corpora = ", ".join(
         f"{c['name']} ×{c['weight']:g} ({report['train_sentences'][c['name']]:,} sentences)"
         for c in report["corpora"]
@@ -33,7 +52,8 @@ def generalist_card(out: Path, command: str, notes: str = "") -> str:
 
 A character-level named entity recognizer for Chinese (PER, ORG, LOC), trained to be a
 generalist: news, social media, web news and government pages. Character, character-bigram and
-character-shape embeddings → two bidirectional GRU layers of {s["hidden"]} (Baidu LAC's gate
+character-shape embeddings → {_LAYERS.get(layers, str(layers))} bidirectional GRU \
+layer{"s" if layers > 1 else ""} of {s["hidden"]} (Baidu LAC's gate
 formulation) → linear layer → CRF with BIO constraints. The character embeddings and the GRU
 start from Baidu LAC-small's pretrained weights; the bigram and shape inputs start at zero
 weight, so training begins from LAC's own network.
@@ -58,8 +78,11 @@ Saved as a HanLP component (`config.json` names the class): `hanlp.load(path)` r
 * Corpora per epoch (share of each corpus's sentences sampled): {corpora}.
 * Machine: {report.get("machine", "")}.
 * Wall time: {report["seconds"] / 60:.1f} min; {report["stopped"]}.
-* **Best mean dev F1: {report["best_mean_f1"]:.4f} at epoch {report["best_epoch"]}** — these
-  weights. Dev F1 below: exact span, micro over PER/ORG/LOC, the model's own tags on the dev
+* **Best mean dev F1: {report["best_mean_f1"]:.4f} at epoch {report["best_epoch"]}**{
+        " — these weights" if shipped == "these" else ""
+    }.
+{average_line}
+* Dev F1 below: exact span, micro over PER/ORG/LOC, the model's own tags on the dev
   sentences (`seedner evaluate` scores the whole extraction path).
 
 | epoch | loss / sentence | {" | ".join(names)} | mean | lr | seconds |
