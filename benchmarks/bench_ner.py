@@ -340,6 +340,7 @@ def main_table(results: list[dict[str, Any]], dev_sets: list[DevSet], cmp: dict[
     head += ["load s", "peak MB"]
     if big:
         head += ["big corpus s", "big chars/s", "÷ fastest peer", "big peak MB"]
+        head += ["big tree RSS MB", "big tree PSS MB"]
     ratio = {k: v["ratio"] for k, v in cmp["speed_vs_fastest_peer"].items()}
     rows = []
     for r in results:
@@ -366,6 +367,8 @@ def main_table(results: list[dict[str, Any]], dev_sets: list[DevSet], cmp: dict[
                 cell(b.get("chars_per_s"), ",.0f"),
                 cell(ratio.get("big_corpus", {}).get(r["tool"]), ".2f"),
                 cell(b.get("peak_rss_mb"), ".0f"),
+                cell(b.get("tree_rss_mb"), ".0f"),
+                cell(b.get("tree_pss_mb"), ".0f"),
             ]
         rows.append(row)
     return markdown(["tool", *head], rows)
@@ -422,7 +425,11 @@ def report(
         notes.append(
             f"big corpus: {big['documents']:,} documents, {big['chars']:,} characters "
             f"({', '.join(big['sources'])}), one whole-process run per tool "
-            "(`seedner extract DIR -f jsonl`; each peer's process over the same files)."
+            "(`seedner extract DIR -f jsonl`; each peer's process over the same files). "
+            "big peak MB: ru_maxrss, the largest single process (seedner starts two worker "
+            "processes on two CPUs); tree RSS / PSS: the peak, sampled every 0.1 s, of the "
+            "memory of all the tool's processes together (PSS counts pages the processes "
+            "share, such as libraries, once)."
         )
     for key, v in cmp["speed_vs_fastest_peer"].items():
         seedner = v["ratio"].get("seedner")

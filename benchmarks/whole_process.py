@@ -3,7 +3,10 @@
 seedner runs as its users run it, ``seedner extract FOLDER -f jsonl``; each peer runs as
 ``python benchmarks/extract_folder.py TOOL FOLDER``. Wall time counts from process start to
 exit (interpreter start, imports, model load, reading, extraction, writing JSON Lines);
-peak memory is the process's own ``ru_maxrss``, from ``os.wait4``.
+peak memory is ``ru_maxrss`` from ``os.wait4`` (the largest single process of the tool's process
+tree); on Linux, the peak of the whole tree's summed memory is sampled too (every 0.1 s: the
+sum of every process's RSS, and of its PSS, where pages shared between processes, such as
+the libraries two worker processes both load, count once in all).
 """
 
 from __future__ import annotations
@@ -43,6 +46,52 @@ def tool_env(torch_threads: int | None) -> dict[str, str]:
     return env
 
 
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS and PSS (MB) of a process and its descendants until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.peak_rss_mb = self.peak_pss_mb = 0.0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(self.every):
+            rss = pss = 0.0
+            for pid in self._tree():
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as f:
+                        for line in f:
+                            if line.startswith(("Rss:", "Pss:")):
+                                kb = int(line.split()[1]) / 1024
+                                rss, pss = (rss + kb, pss) if line[0] == "R" else (rss, pss + kb)
+                except OSError:  # gone, or not Linux
+                    continue
+            self.peak_rss_mb = max(self.peak_rss_mb, rss)
+            self.peak_pss_mb = max(self.peak_pss_mb, pss)
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        tree, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += children.get(pid, [])
+        return tree
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
 def run_whole_process(
     cmd: list[str], env: dict[str, str], documents: int, chars: int, timeout: float
 ) -> dict[str, Any]:
@@ -52,10 +101,15 @@ def run_whole_process(
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
+        memory = TreeMemory(proc.pid)
+        if sys.platform == "linux":
+            memory.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
+            if memory.is_alive():
+                memory.stop()
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
@@ -75,4 +129,6 @@ def run_whole_process(
         chars_per_s=chars / wall,
         peak_rss_mb=usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 1024),
     )
+    if memory.peak_rss_mb:
+        result.update(tree_rss_mb=memory.peak_rss_mb, tree_pss_mb=memory.peak_pss_mb)
     return result
