@@ -22,57 +22,21 @@ SHAPES = [(264, 128, 2), (264, 128, 1), (264, 96, 1), (264, 64, 1), (136, 128, 1
 
 
 def gru_graph(inputs: int, hidden: int, layers: int, labels: int = 7) -> bytes:
-    from onnx import TensorProto, helper, numpy_helper
+    """seedner's encoder graph with random weights of the given shape."""
+    from seedner.model.onnx_encoder import bigru_graph
 
     rng = np.random.default_rng(0)
-
-    def const(name: str, value: np.ndarray) -> object:
-        return numpy_helper.from_array(value.astype(value.dtype), name)
-
-    inits = []
-    nodes = [
-        helper.make_node("Transpose", ["x"], ["x_t"], perm=[1, 0, 2]),
-        helper.make_node("Cast", ["lengths"], ["lens"], to=TensorProto.INT32),
-    ]
-    previous, size = "x_t", inputs
-    for i in range(layers):
-        inits += [
-            const(f"W{i}", rng.normal(0, 0.1, (2, 3 * hidden, size)).astype(np.float32)),
-            const(f"R{i}", rng.normal(0, 0.1, (2, 3 * hidden, hidden)).astype(np.float32)),
-            const(f"B{i}", np.zeros((2, 6 * hidden), np.float32)),
-            const(f"shape{i}", np.array([0, 0, 2 * hidden], np.int64)),
-        ]
-        nodes += [
-            helper.make_node(
-                "GRU",
-                [previous, f"W{i}", f"R{i}", f"B{i}", "lens"],
-                [f"Y{i}"],
-                hidden_size=hidden,
-                direction="bidirectional",
-                linear_before_reset=0,
-            ),
-            helper.make_node("Transpose", [f"Y{i}"], [f"Yt{i}"], perm=[0, 2, 1, 3]),
-            helper.make_node("Reshape", [f"Yt{i}", f"shape{i}"], [f"h{i}"]),
-        ]
-        previous, size = f"h{i}", 2 * hidden
-    inits.append(const("proj", rng.normal(0, 0.1, (2 * hidden, labels)).astype(np.float32)))
-    nodes += [
-        helper.make_node("MatMul", [previous, "proj"], ["e_t"]),
-        helper.make_node("Transpose", ["e_t"], ["emissions"], perm=[1, 0, 2]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "encoder",
-        [
-            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "time", inputs]),
-            helper.make_tensor_value_info("lengths", TensorProto.INT64, ["batch"]),
-        ],
-        [helper.make_tensor_value_info("emissions", TensorProto.FLOAT, ["batch", "time", labels])],
-        initializer=inits,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    return model.SerializeToString()
+    weights, size = [], inputs
+    for _ in range(layers):
+        weights.append(
+            (
+                rng.normal(0, 0.1, (2, 3 * hidden, size)),
+                rng.normal(0, 0.1, (2, 3 * hidden, hidden)),
+                np.zeros((2, 6 * hidden)),
+            )
+        )
+        size = 2 * hidden
+    return bigru_graph(weights, rng.normal(0, 0.1, (2 * hidden, labels)), np.zeros(labels))
 
 
 def tagger_batches(path: Path) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:

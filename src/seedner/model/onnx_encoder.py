@@ -33,36 +33,55 @@ def _gates_onnx(a: np.ndarray, hidden: int) -> np.ndarray:
 
 def encoder_graph(model: CharBiGRUCRF) -> bytes:
     """The serialized ONNX graph of ``model``'s BiGRU and output layer."""
+    gru = model.gru
+    h = gru.hidden
+    layers = []
+    for layer in range(len(gru.ih_weight)):
+        w_ih = gru.ih_weight[layer].detach().float().numpy()  # (2, in, 3H)
+        w_hh = gru.hh_weight[layer].detach().float().numpy()  # (2, H, 3H)
+        b_ih = gru.ih_bias[layer].detach().float().numpy()  # (2, 3H)
+        layers.append(
+            (
+                _gates_onnx(w_ih, h).transpose(0, 2, 1),
+                _gates_onnx(w_hh, h).transpose(0, 2, 1),
+                np.concatenate([_gates_onnx(b_ih, h), np.zeros_like(b_ih)], axis=-1),
+            )
+        )
+    return bigru_graph(
+        layers,
+        model.proj.weight.detach().float().numpy().T,
+        model.proj.bias.detach().float().numpy(),
+    )
+
+
+def bigru_graph(
+    layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    proj_w: np.ndarray,
+    proj_b: np.ndarray,
+) -> bytes:
+    """A serialized ONNX graph: stacked bidirectional ``GRU`` layers (LAC's formulation) and an
+    output layer. ``layers``: per layer ONNX's ``W`` (2, 3H, in), ``R`` (2, 3H, H) and ``B``
+    (2, 6H), gates in ONNX's order; ``proj_w`` (2H, labels), ``proj_b`` (labels)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    gru = model.gru
-    h = gru.hidden
-    features = gru.ih_weight[0].shape[1]
-    labels = model.proj.weight.shape[0]
-
     def const(name: str, value: np.ndarray) -> Any:
-        return numpy_helper.from_array(np.ascontiguousarray(value), name)
+        return numpy_helper.from_array(np.ascontiguousarray(value, dtype=value.dtype), name)
 
+    features = layers[0][0].shape[2]
+    labels = proj_w.shape[1]
     inits: list[Any] = []
     nodes = [
         helper.make_node("Transpose", ["x"], ["x_t"], perm=[1, 0, 2]),
         helper.make_node("Cast", ["lengths"], ["lens"], to=TensorProto.INT32),
     ]
     previous = "x_t"
-    for layer in range(len(gru.ih_weight)):
-        w_ih = gru.ih_weight[layer].detach().float().numpy()  # (2, in, 3H)
-        w_hh = gru.hh_weight[layer].detach().float().numpy()  # (2, H, 3H)
-        b_ih = gru.ih_bias[layer].detach().float().numpy()  # (2, 3H)
+    for layer, (w, r, b) in enumerate(layers):
+        h = r.shape[2]
         inits += [
-            const(f"W{layer}", _gates_onnx(w_ih, h).transpose(0, 2, 1).astype(np.float32)),
-            const(f"R{layer}", _gates_onnx(w_hh, h).transpose(0, 2, 1).astype(np.float32)),
-            const(
-                f"B{layer}",
-                np.concatenate([_gates_onnx(b_ih, h), np.zeros_like(b_ih)], axis=-1).astype(
-                    np.float32
-                ),
-            ),
+            const(f"W{layer}", w.astype(np.float32)),
+            const(f"R{layer}", r.astype(np.float32)),
+            const(f"B{layer}", b.astype(np.float32)),
             const(f"shape{layer}", np.array([0, 0, 2 * h], dtype=np.int64)),
         ]
         nodes += [
@@ -80,8 +99,8 @@ def encoder_graph(model: CharBiGRUCRF) -> bytes:
         ]
         previous = f"h{layer}"
     inits += [
-        const("proj_w", model.proj.weight.detach().float().numpy().T),
-        const("proj_b", model.proj.bias.detach().float().numpy()),
+        const("proj_w", proj_w.astype(np.float32)),
+        const("proj_b", proj_b.astype(np.float32)),
     ]
     nodes += [
         helper.make_node("MatMul", [previous, "proj_w"], ["scores_t"]),
