@@ -30,16 +30,20 @@ def generalist_card(out: Path, command: str, notes: str = "") -> str:
     layers = s.get("layers", 2)
     averaged = report.get("averaged")
     if averaged:
-        first, last = averaged["epochs"][0], averaged["epochs"][-1]
-        scores = ", ".join(f"{n} {averaged['dev_f1'][n]:.4f}" for n in names)
-        average_line = (
-            f"* **Weight average of epochs {first}–{last}** (the best epoch and the later ones): "
-            f"dev {scores}, mean **{averaged['mean_f1']:.4f}** — "
-            + (
-                "at least the best epoch's, so **these weights** are that average."
-                if averaged["kept"]
-                else "below the best epoch's, so it was not kept."
-            )
+        epochs = averaged["epochs"]
+        consecutive = len(epochs) > 2 and epochs == list(range(epochs[0], epochs[-1] + 1))
+        which = f"{epochs[0]}–{epochs[-1]}" if consecutive else " and ".join(map(str, epochs))
+        scores = (
+            "dev "
+            + ", ".join(f"{n} {averaged['dev_f1'][n]:.4f}" for n in names)
+            + f", mean **{averaged['mean_f1']:.4f}**"
+            if "dev_f1" in averaged
+            else "not scored on dev here"
+        )
+        average_line = f"* **Weight average of epochs {which}**: {scores} — " + (
+            "**these weights** are that average."
+            if averaged["kept"]
+            else "below the best epoch's, so it was not kept."
         )
     else:
         average_line = ""

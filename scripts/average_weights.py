@@ -1,0 +1,80 @@
+"""Average a trained generalist model with the final epoch of its training checkpoint.
+
+The embedded model is the mean of its run's best epoch (the saved model) and its last epoch
+(the checkpoint ``train_embedded.py --checkpoint`` writes after every epoch):
+
+    python scripts/average_weights.py /tmp/embedded /tmp/embedded.ckpt -o /tmp/embedded-avg \\
+        --dev msra=../shared/datasets/msra/dev.tsv \\
+        --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
+        --dev cluener=/tmp/cluener/dev.tsv --dev weibo=../shared/datasets/weibo/dev.tsv
+
+The output folder gets the averaged weights (``model.pt``, ``encoder.onnx``), the model's
+vocabulary and config, its ``training.json`` with an ``averaged`` entry (the epochs and, with
+``--dev``, the averaged model's dev F1), and its model card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+import torch
+
+from seedner.model.card import write_generalist_card
+from seedner.model.generalist import dev_scores, harmonised
+
+CARD_NOTES = Path(__file__).with_name("embedded_card_notes.md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("model", type=Path, help="a model folder from train_embedded.py")
+    parser.add_argument("checkpoint", type=Path, help="its --checkpoint file")
+    parser.add_argument("-o", "--out", type=Path, required=True)
+    parser.add_argument("--dev", action="append", default=[], help="NAME=PATH, as in training")
+    args = parser.parse_args()
+    for path in (args.model / "model.pt", args.model / "training.json", args.checkpoint):
+        if not path.is_file():
+            sys.exit(f"average_weights.py: error: no such file: {path}")
+    import hanlp
+
+    report = json.loads((args.model / "training.json").read_text(encoding="utf-8"))
+    state = torch.load(args.checkpoint, weights_only=False)
+    last_epoch = len(state["epochs"])
+    saved = torch.load(args.model / "model.pt", weights_only=False)  # the best epoch, half
+    mean = {
+        k: (v.float() + state["model"][k].float()) / 2 if v.is_floating_point() else v
+        for k, v in saved.items()
+    }
+    if args.out.resolve() != args.model.resolve():
+        shutil.copytree(args.model, args.out, dirs_exist_ok=True)
+    tagger = hanlp.load(str(args.model))
+    assert tagger.model is not None
+    tagger.model.float().load_state_dict(mean)
+    tagger.save(args.out)  # half-precision model.pt, float32 encoder.onnx
+    averaged: dict = {"epochs": [report["best_epoch"], last_epoch], "kept": True}
+    if args.dev:
+        dev = dict(d.split("=", 1) for d in args.dev)
+        f1 = dev_scores(tagger, {name: harmonised(path) for name, path in dev.items()})
+        averaged.update(dev_f1=f1, mean_f1=sum(f1.values()) / len(f1))
+        print(" ".join(f"{k} {v:.4f}" for k, v in f1.items()), f"mean {averaged['mean_f1']:.4f}")
+    report["averaged"] = averaged
+    command = (report.get("command") or "(training command not recorded)") + (
+        "\npython scripts/average_weights.py " + shlex.join(sys.argv[1:])
+    )
+    report["command"] = command
+    (args.out / "training.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    write_generalist_card(args.out, command, CARD_NOTES.read_text(encoding="utf-8"))
+    print(f"averaged epochs {report['best_epoch']} and {last_epoch}: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
