@@ -6,7 +6,7 @@ corpora stay outside the project):
     pip download --no-deps --no-binary :all: jieba==0.42.1 -d /tmp/lac
     python scripts/convert_lac.py /tmp/lac/jieba-0.42.1.tar.gz /tmp/lac/lac_small.pt
     python scripts/split_cluener.py ../shared/datasets/cluener/train.tsv /tmp/cluener
-    python scripts/train_embedded.py --lac /tmp/lac/lac_small.pt --threads 2 --average \\
+    python scripts/train_embedded.py --lac /tmp/lac/lac_small.pt --threads 1 -o /tmp/embedded \\
         --corpus msra=../shared/datasets/msra/train.tsv:0.3 \\
         --corpus peoples_daily=../shared/datasets/peoples_daily_time/train.tsv:0.4 \\
         --corpus cluener=/tmp/cluener/train.tsv:1 \\
@@ -14,7 +14,9 @@ corpora stay outside the project):
         --dev msra=../shared/datasets/msra/dev.tsv \\
         --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
         --dev cluener=/tmp/cluener/dev.tsv \\
-        --dev weibo=../shared/datasets/weibo/dev.tsv --epochs 16 --time-budget-min 95
+        --dev weibo=../shared/datasets/weibo/dev.tsv --epochs 16 --time-budget-min 95 \\
+        --checkpoint /tmp/embedded.ckpt
+    python scripts/average_weights.py /tmp/embedded /tmp/embedded.ckpt -o src/seedner/embedded
 
 ``--corpus NAME=PATH:WEIGHT``: a character-BIO training file and the share of its sentences
 sampled per epoch (2 = every sentence twice). ``--dev NAME=PATH``: a dev file; the model kept
