@@ -120,9 +120,6 @@ class CharNER(Component):
         self.model.eval()
         self.to(devices if devices is not None else kwargs.get("device"))
         self._encoder = self._load_encoder(src)
-        if self._encoder is not None:
-            assert isinstance(self.model, CharBiGRUCRF)
-            self.model.half_embeddings()
         precision = kwargs.get("precision", "auto")
         if precision == "bfloat16" or (
             precision == "auto" and self.device.type == "cpu" and cpu_has_bfloat16()

@@ -146,9 +146,3 @@ class CharBiGRUCRF(CharInputs):
 
     def use_bfloat16(self) -> None:
         """Kept float32: the recurrent loop's small products gain nothing from bfloat16."""
-
-    def half_embeddings(self) -> None:
-        """Embedding tables in half precision (as stored on disk), for inference: they are
-        most of the weights, and a look-up widens only the rows it reads."""
-        for table in (self.char_embed, self.bigram_embed, self.shape_embed):
-            table.half()

@@ -50,8 +50,8 @@ class CharInputs(nn.Module):
         return np.concatenate(parts, axis=-1)
 
     def _float32_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The embedding tables as float32 arrays, converted once per version of the weights
-        (the tables are stored in half precision; widening each looked-up row costs more)."""
+        """The embedding tables as float32 arrays (views of float32 weights, no copy), made
+        once per version of the weights."""
         weights = (self.char_embed.weight, self.bigram_embed.weight, self.shape_embed.weight)
         key = tuple((w.data_ptr(), w._version) for w in weights)
         if self._tables is None or self._tables_key != key:
