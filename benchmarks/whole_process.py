@@ -7,6 +7,11 @@ peak memory is ``ru_maxrss`` from ``os.wait4`` (the largest single process of th
 tree); on Linux, the peak of the whole tree's summed memory is sampled too (every 0.1 s: the
 sum of every process's RSS, and of its PSS, where pages shared between processes, such as
 the libraries two worker processes both load, count once in all).
+
+Run alone, alternating rounds over the big corpus (MSRA train + dev as ~2,000-character
+documents) give a ratio that one pair of runs on a shared machine cannot:
+
+    python benchmarks/whole_process.py --tools seedner,chinesener --rounds 5
 """
 
 from __future__ import annotations
@@ -132,3 +137,52 @@ def run_whole_process(
     if memory.peak_rss_mb:
         result.update(tree_rss_mb=memory.peak_rss_mb, tree_pss_mb=memory.peak_pss_mb)
     return result
+
+
+def main() -> None:
+    """Alternating whole-process runs of several tools over the big corpus: on a shared
+    machine a single pair of runs can differ by 20%, so the ratio is read over rounds."""
+    import argparse
+    import statistics
+
+    from ner_data import BIG_CORPUS_SOURCES, corpus_documents, write_documents
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--tools", default="seedner,chinesener", help="comma-separated")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seedner-model", default="embedded")
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    tools = args.tools.split(",")
+    docs = corpus_documents(list(BIG_CORPUS_SOURCES), None)
+    chars = sum(map(len, docs))
+    times: dict[str, list[float]] = {tool: [] for tool in tools}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "docs"
+        write_documents(docs, folder)
+        print(f"{len(docs):,} documents, {chars:,} characters; {args.rounds} rounds")
+        for round_ in range(1, args.rounds + 1):
+            for tool in tools:
+                cmd = tool_command(tool, folder, args.seedner_model, 64)
+                r = run_whole_process(cmd, tool_env(None), len(docs), chars, args.timeout)
+                if "error" in r:
+                    sys.exit(f"{tool}: {r['error']}")
+                times[tool].append(r["wall_s"])
+                print(
+                    f"round {round_} {tool}: {r['wall_s']:.1f} s, largest process "
+                    f"{r['peak_rss_mb']:.0f} MB, all processes {r.get('tree_pss_mb', 0):.0f} MB "
+                    "(PSS)",
+                    flush=True,
+                )
+    first = tools[0]
+    for tool in tools[1:]:
+        pairs = [b / a for a, b in zip(times[first], times[tool])]
+        print(
+            f"{first} speed ÷ {tool}: per round "
+            + ", ".join(f"{p:.2f}" for p in pairs)
+            + f"; median {statistics.median(pairs):.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
