@@ -47,7 +47,7 @@ def generalist_card(out: Path, command: str, notes: str = "") -> str:
         )
     else:
         average_line = ""
-    shipped = "averaged" if averaged and averaged["kept"] else "these"
+    averaged_kept = bool(averaged and averaged["kept"])
     corpora = ", ".join(
         f"{c['name']} ×{c['weight']:g} ({report['train_sentences'][c['name']]:,} sentences)"
         for c in report["corpora"]
@@ -83,7 +83,7 @@ Saved as a HanLP component (`config.json` names the class): `hanlp.load(path)` r
 * Machine: {report.get("machine", "")}.
 * Wall time: {report["seconds"] / 60:.1f} min; {report["stopped"]}.
 * **Best mean dev F1: {report["best_mean_f1"]:.4f} at epoch {report["best_epoch"]}**{
-        " — these weights" if shipped == "these" else ""
+        "" if averaged_kept else " — these weights"
     }.
 {average_line}
 * Dev F1 below: exact span, micro over PER/ORG/LOC, the model's own tags on the dev

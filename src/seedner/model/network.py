@@ -21,8 +21,6 @@ class CharInputs(nn.Module):
         self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
         self.shape_embed = nn.Embedding(len(SHAPES), shape_dim, padding_idx=0)
-        self._tables: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._tables_key: tuple[tuple[int, int], ...] | None = None
 
     def features(
         self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor
@@ -43,21 +41,15 @@ class CharInputs(nn.Module):
     def features_numpy(
         self, chars: np.ndarray, bigrams: np.ndarray, shapes: np.ndarray
     ) -> np.ndarray:
-        """:meth:`features` at inference, in NumPy: the same float32 values."""
-        char_table, bigram_table, shape_table = self._float32_tables()
+        """:meth:`features` at inference, in NumPy: the same float32 values. The tables are
+        float32 at inference, so each is read as a view, without a copy."""
+        char_table, bigram_table, shape_table = (
+            table.weight.detach().float().numpy()
+            for table in (self.char_embed, self.bigram_embed, self.shape_embed)
+        )
         big = bigram_table[bigrams]
         parts = [char_table[chars], big[:, :-1], big[:, 1:], shape_table[shapes]]
         return np.concatenate(parts, axis=-1)
-
-    def _float32_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The embedding tables as float32 arrays (views of float32 weights, no copy), made
-        once per version of the weights."""
-        weights = (self.char_embed.weight, self.bigram_embed.weight, self.shape_embed.weight)
-        key = tuple((w.data_ptr(), w._version) for w in weights)
-        if self._tables is None or self._tables_key != key:
-            c, b, s = (w.detach().float().numpy() for w in weights)
-            self._tables, self._tables_key = (c, b, s), key
-        return self._tables
 
 
 class CharBiLSTMCRF(CharInputs):
