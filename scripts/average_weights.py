@@ -23,9 +23,10 @@ import sys
 from pathlib import Path
 
 import torch
+from train_embedded import dev_arg  # this folder is on sys.path when a script runs
 
 from seedner.model.card import write_generalist_card
-from seedner.model.generalist import dev_scores, harmonised
+from seedner.model.generalist import WeightSum, dev_scores, harmonised
 
 CARD_NOTES = Path(__file__).with_name("embedded_card_notes.md")
 
@@ -37,7 +38,9 @@ def main() -> None:
     parser.add_argument("model", type=Path, help="a model folder from train_embedded.py")
     parser.add_argument("checkpoint", type=Path, help="its --checkpoint file")
     parser.add_argument("-o", "--out", type=Path, required=True)
-    parser.add_argument("--dev", action="append", default=[], help="NAME=PATH, as in training")
+    parser.add_argument(
+        "--dev", type=dev_arg, action="append", default=[], help="NAME=PATH, as in training"
+    )
     args = parser.parse_args()
     for path in (args.model / "model.pt", args.model / "training.json", args.checkpoint):
         if not path.is_file():
@@ -47,21 +50,19 @@ def main() -> None:
     report = json.loads((args.model / "training.json").read_text(encoding="utf-8"))
     state = torch.load(args.checkpoint, weights_only=False)
     last_epoch = len(state["epochs"])
-    saved = torch.load(args.model / "model.pt", weights_only=False)  # the best epoch, half
-    mean = {
-        k: (v.float() + state["model"][k].float()) / 2 if v.is_floating_point() else v
-        for k, v in saved.items()
-    }
     if args.out.resolve() != args.model.resolve():
         shutil.copytree(args.model, args.out, dirs_exist_ok=True)
-    tagger = hanlp.load(str(args.model))
-    assert tagger.model is not None
-    tagger.model.float().load_state_dict(mean)
+    tagger = hanlp.load(str(args.model))  # the best epoch's weights
+    model = tagger.model
+    assert model is not None
+    total = WeightSum.of(model)
+    model.load_state_dict(state["model"], strict=False)  # the last epoch's (its corpus heads
+    total.add(model)  # are not in the saved model, nor in the sum)
+    model.load_state_dict(total.mean(), strict=False)
     tagger.save(args.out)  # half-precision model.pt, float32 encoder.onnx
     averaged: dict = {"epochs": [report["best_epoch"], last_epoch], "kept": True}
     if args.dev:
-        dev = dict(d.split("=", 1) for d in args.dev)
-        f1 = dev_scores(tagger, {name: harmonised(path) for name, path in dev.items()})
+        f1 = dev_scores(tagger, {name: harmonised(path) for name, path in args.dev})
         averaged.update(dev_f1=f1, mean_f1=sum(f1.values()) / len(f1))
         print(" ".join(f"{k} {v:.4f}" for k, v in f1.items()), f"mean {averaged['mean_f1']:.4f}")
     report["averaged"] = averaged
