@@ -8,7 +8,7 @@ The embedded model is the mean of its run's best epoch (the saved model) and its
         --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
         --dev cluener=/tmp/cluener/dev.tsv --dev weibo=../shared/datasets/weibo/dev.tsv
 
-The output folder gets the averaged weights (``model.pt``, ``encoder.onnx``), the model's
+The output folder gets the averaged weights (``model.safetensors``, ``encoder.onnx``), the model's
 vocabulary and config, its ``training.json`` with an ``averaged`` entry (the epochs and, with
 ``--dev``, the averaged model's dev F1), and its model card.
 """
@@ -27,6 +27,7 @@ from train_embedded import dev_arg  # this folder is on sys.path when a script r
 
 from seedner.model.card import write_generalist_card
 from seedner.model.generalist import WeightSum, dev_scores, harmonised
+from seedner.model.weights import weights_path
 
 CARD_NOTES = Path(__file__).with_name("embedded_card_notes.md")
 
@@ -42,7 +43,9 @@ def main() -> None:
         "--dev", type=dev_arg, action="append", default=[], help="NAME=PATH, as in training"
     )
     args = parser.parse_args()
-    for path in (args.model / "model.pt", args.model / "training.json", args.checkpoint):
+    if weights_path(args.model) is None:
+        sys.exit(f"average_weights.py: error: no model weights in {args.model}")
+    for path in (args.model / "training.json", args.checkpoint):
         if not path.is_file():
             sys.exit(f"average_weights.py: error: no such file: {path}")
     import hanlp
@@ -59,7 +62,7 @@ def main() -> None:
     model.load_state_dict(state["model"], strict=False)  # the last epoch's (its corpus heads
     total.add(model)  # are not in the saved model, nor in the sum)
     model.load_state_dict(total.mean(), strict=False)
-    tagger.save(args.out)  # half-precision model.pt, float32 encoder.onnx
+    tagger.save(args.out)  # half-precision model.safetensors, float32 encoder.onnx
     averaged: dict = {"epochs": [report["best_epoch"], last_epoch], "kept": True}
     if args.dev:
         f1 = dev_scores(tagger, {name: harmonised(path) for name, path in args.dev})

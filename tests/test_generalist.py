@@ -121,24 +121,24 @@ def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path, layer
     assert report.best_epoch == 1 and report.train_sentences == {"msra": 300, "weibo": 100}
     assert (tmp_path / "model" / "encoder.onnx").is_file()
     tagger = hanlp.load(str(tmp_path / "model"))
-    assert tagger._encoder is not None  # ONNX Runtime on the CPU
+    assert tagger._runtime is not None  # ONNX Runtime on the CPU
     assert tagger.model is not None and not tagger.model.heads  # corpus heads are not saved
     assert len(tagger.model.gru.ih_weight) == layers
     texts = _dev_texts(20)
     with_onnx = tagger.tag(texts)
     assert [len(tags) for tags in with_onnx] == [len(t) for t in texts]
-    tagger._encoder = None  # the torch network, as in training
+    tagger._runtime = None  # the torch network, as in training
     assert tagger.tag(texts) == with_onnx
 
 
 def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:
     tagger = hanlp.load(str(Path(seedner.__file__).parent / "embedded"))
-    if tagger._encoder is None:
+    if tagger._runtime is None:
         pytest.skip("the embedded model has no ONNX encoder (a BiLSTM)")
     texts = _dev_texts(300)
     with_onnx = tagger.tag(texts)
     assert sum(tag.startswith("B-") for tags in with_onnx for tag in tags) > 200
-    tagger._encoder = None
+    tagger._runtime = None
     assert tagger.tag(texts) == with_onnx
 
 

@@ -75,7 +75,7 @@ def test_train_one_epoch_then_extract_with_it(tmp_path: Path) -> None:
     assert f"seedner extract --model {out}" in result.stderr
     assert {p.name for p in out.iterdir()} == {
         "config.json",
-        "model.pt",
+        "model.safetensors",
         "vocab.json",
         "training.json",
         "MODEL_CARD.md",

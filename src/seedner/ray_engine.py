@@ -190,14 +190,13 @@ class ExtractActor:
         done: frozenset[str | int],
         cwd: str,
     ) -> None:
-        import torch
-
         from seedner.api import Extractor
+        from seedner.workers import limit_threads
 
         # Relative inputs name files under the driver's working folder (shared storage).
         with contextlib.suppress(OSError):
             os.chdir(cwd)
-        torch.set_num_threads(threads)
+        limit_threads(threads)
         if names_gpu(device):
             device = "cuda"  # Ray shows this actor its own GPU only
         self.extractor = Extractor(model, types=types, ref_date=ref_date, device=device)

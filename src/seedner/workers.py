@@ -5,7 +5,8 @@ and hands chunks of documents to N worker processes, each with its own model and
 the CPU threads. Results come back in input order, identical to a single process: the model's
 output does not depend on which sentences share its batches (the tests check this).
 
-Starting a worker costs a process, the torch and HanLP imports and a model load (seconds), so
+Starting a worker costs a process, its imports and a model load (about a second for the
+embedded model, which tags without importing torch; seconds for a HanLP model), so
 an input smaller than :data:`PARALLEL_MIN_CHARS` is done in this process instead.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -111,12 +113,21 @@ class _Options:
 _extractor: Extractor | None = None  # one per worker process, loaded by its first task
 
 
+def limit_threads(threads: int) -> None:
+    """Compute threads of this process: ONNX Runtime's, and torch's if a model needs it
+    (torch reads ``OMP_NUM_THREADS`` when imported, so it is not imported here for nothing)."""
+    from seedner.model.onnx_tagger import set_threads
+
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    set_threads(threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
+
+
 def _start_worker(threads: int) -> None:
     # Ctrl-C reaches the whole process group: the main process alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import torch
-
-    torch.set_num_threads(threads)
+    limit_threads(threads)
 
 
 def _tag_chunk(options: _Options, documents: list[Document]) -> list[list[Entity]]:

@@ -51,9 +51,10 @@ def _embedded_status() -> ModelStatus:
 
     from seedner.bio import label_types
     from seedner.loading.labels import canonical_type
+    from seedner.model.weights import weights_path
     from seedner.types import ENTITY_TYPES
 
-    present = (EMBEDDED_DIR / "config.json").is_file() and (EMBEDDED_DIR / "model.pt").is_file()
+    present = (EMBEDDED_DIR / "config.json").is_file() and weights_path(EMBEDDED_DIR) is not None
     types: tuple[str, ...] = ()
     labels = ""
     if present:
@@ -64,7 +65,7 @@ def _embedded_status() -> ModelStatus:
         types = tuple(t for t in ENTITY_TYPES if t in mapped)
     size = sum(
         (EMBEDDED_DIR / f).stat().st_size
-        for f in ("model.pt", "vocab.json", "encoder.onnx")
+        for f in ("model.safetensors", "model.pt", "vocab.json", "encoder.onnx")
         if (EMBEDDED_DIR / f).is_file()
     )
     return ModelStatus(

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from seedner.bio import label_types
+from seedner.model.weights import weights_path
 
 CARD_FILE = "MODEL_CARD.md"
 
@@ -24,7 +25,10 @@ def write_model_card(out_dir: str | Path, command: str, data: str = "") -> Path:
     out = Path(out_dir)
     report = json.loads((out / "training.json").read_text(encoding="utf-8"))
     s = report["settings"]
-    size_mb = (out / "model.pt").stat().st_size / 1e6 + (out / "vocab.json").stat().st_size / 1e6
+    weights = weights_path(out)
+    size_mb = (weights.stat().st_size if weights else 0) / 1e6 + (
+        out / "vocab.json"
+    ).stat().st_size / 1e6
     rows = "\n".join(
         f"| {e['epoch']} | {e['loss']:.3f} | {e['precision']:.4f} | {e['recall']:.4f} | "
         f"{e['f1']:.4f} | {e['lr']:.5f} | {e['seconds']:.0f} |"

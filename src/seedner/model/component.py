@@ -2,6 +2,11 @@
 
 ``predict`` takes a sentence or a list of sentences and returns HanLP's NER shape:
 ``(entity, label, start, end)`` tuples with character offsets.
+
+A GRU model saved with its ONNX encoder tags on the CPU through
+:class:`seedner.model.onnx_tagger.OnnxTagger` and never imports torch; the torch network is
+built from the saved weights the first time something asks for ``model`` (training, a GPU,
+a model without an ONNX encoder).
 """
 
 from __future__ import annotations
@@ -10,34 +15,45 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import torch
 from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
 from seedner.bio import bio_spans, label_types
-from seedner.loading.devices import torch_device
+from seedner.loading.devices import names_gpu
 from seedner.model.features import Featurizer, Vocab
-from seedner.model.gru_network import CharBiGRUCRF
-from seedner.model.network import CharBiLSTMCRF
+from seedner.model.onnx_tagger import OnnxTagger
 from seedner.types import NerSpan
+
+if TYPE_CHECKING:
+    import torch
+
+    from seedner.model.gru_network import CharBiGRUCRF
+    from seedner.model.network import CharBiLSTMCRF
 
 # oneDNN keeps a compiled kernel per input shape (1,024 by default); with sentences of every
 # length that grows to ~0.5 GB over a large input, for no measurable speed gain over a few.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 
 HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropout")
-# config "network" → class; models saved before the key existed are BiLSTMs
-NETWORKS: dict[str, type[CharBiLSTMCRF] | type[CharBiGRUCRF]] = {
-    "lstm": CharBiLSTMCRF,
-    "gru": CharBiGRUCRF,
-}
+
+
+def network_class(name: str) -> type[CharBiLSTMCRF] | type[CharBiGRUCRF]:
+    """config "network" → class; models saved before the key existed are BiLSTMs."""
+    if name == "gru":
+        from seedner.model.gru_network import CharBiGRUCRF
+
+        return CharBiGRUCRF
+    from seedner.model.network import CharBiLSTMCRF
+
+    return CharBiLSTMCRF
 
 
 def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor) -> torch.Tensor:
     """Label ids padded like the batch's character ids (``like``)."""
+    import torch
+
     gold = torch.zeros_like(like)
     for i, sentence in enumerate(tags):
         gold[i, : len(sentence)] = torch.tensor([label_id[t] for t in sentence])
@@ -46,6 +62,8 @@ def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor
 
 def cpu_has_bfloat16() -> bool:
     """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX); else it is emulated."""
+    import torch
+
     probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
     return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
@@ -56,13 +74,15 @@ class CharNER(Component):
     def __init__(self) -> None:
         super().__init__()
         self.config: dict[str, Any] = {"classpath": classpath_of(self)}
-        self.model: CharBiLSTMCRF | CharBiGRUCRF | None = None
+        self._model: CharBiLSTMCRF | CharBiGRUCRF | None = None
+        self._source: Path | None = None  # saved folder the network is built from on demand
+        self._precision = "auto"
         self.chars: Vocab | None = None
         self.bigrams: Vocab | None = None
         self.labels: list[str] = []
-        self.device = torch.device("cpu")
+        self._device: torch.device | None = None  # None: the CPU (known without torch)
         self._featurizer: Featurizer | None = None
-        self._encoder: Any = None  # an ONNX Runtime session for GRU models, when available
+        self._runtime: OnnxTagger | None = None  # tagging without torch, for GRU models
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -76,13 +96,16 @@ class CharNER(Component):
         self.config.update({k: v for k, v in hyper.items() if k in HYPERPARAMS})
         self.config["labels"] = labels
         self.config["network"] = network
-        self.model = NETWORKS[network](len(chars), len(bigrams), labels, **hyper)
+        self._model = network_class(network)(len(chars), len(bigrams), labels, **hyper)
         return self
 
     def save(self, save_dir: str | Path, **extra_config: Any) -> None:
         import hanlp.version
 
-        assert self.model is not None and self.chars is not None and self.bigrams is not None
+        from seedner.model.weights import save_weights
+
+        model = self.model
+        assert model is not None and self.chars is not None and self.bigrams is not None
         out = Path(save_dir)
         out.mkdir(parents=True, exist_ok=True)
         config = {**self.config, **extra_config, "hanlp_version": hanlp.version.__version__}
@@ -90,62 +113,103 @@ class CharNER(Component):
         (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n")
         vocab = {"chars": self.chars.itos[2:], "bigrams": self.bigrams.itos[2:]}
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
-        # Half precision on disk keeps the shipped model small; it runs in float32 (or bfloat16).
+        # Half precision on disk keeps the shipped model small; it runs in float32.
         state = {
-            k: v.half() if v.is_floating_point() else v
-            for k, v in self.model.state_dict().items()
+            k: v
+            for k, v in model.state_dict().items()
             if not k.startswith("heads.")  # corpus heads are for training only
         }
-        torch.save(state, out / "model.pt")
-        if isinstance(self.model, CharBiGRUCRF):
-            from seedner.model.onnx_encoder import FILE, export_encoder
+        save_weights(state, out)
+        if self.config.get("network") == "gru":
+            from seedner.model.onnx_encoder import export_encoder
+            from seedner.model.onnx_tagger import FILE
 
-            export_encoder(self.model, out / FILE)
+            export_encoder(model, out / FILE)  # type: ignore[arg-type]
 
     def load(
         self, save_dir: str | Path, verbose: bool = False, devices: Any = None, **kwargs: Any
     ) -> None:
+        """GRU models with an ONNX encoder tag on the CPU without torch unless ``devices``
+        names a GPU; other models build their torch network here."""
         src = Path(save_dir)
         self.config.update(json.loads((src / "config.json").read_text(encoding="utf-8")))
         vocab = json.loads((src / "vocab.json").read_text(encoding="utf-8"))
         self.chars, self.bigrams = Vocab(vocab["chars"]), Vocab(vocab["bigrams"])
         self.labels = list(self.config["labels"])
+        self._source, self._model = src, None
+        self._precision = kwargs.get("precision", "auto")
+        device = devices if devices is not None else kwargs.get("device")
+        if self.config.get("network") == "gru" and not _names_gpu(device):
+            self._runtime = OnnxTagger.load(src, self.featurizer, self.labels)
+            if self._runtime is not None:
+                return
+        self.to(device)
+        if self.config.get("network") == "gru" and self.device.type == "cpu":
+            self._runtime = self._network_runtime(src)
+
+    @property
+    def model(self) -> CharBiLSTMCRF | CharBiGRUCRF | None:
+        """The torch network (built from the saved weights on first use after ``load``)."""
+        if self._model is None and self._source is not None:
+            self._model = self._load_network(self._source)
+        return self._model
+
+    def _load_network(self, src: Path) -> CharBiLSTMCRF | CharBiGRUCRF:
+        from seedner.model.weights import load_torch
+
         hyper = {k: self.config[k] for k in HYPERPARAMS if k in self.config}
-        network = NETWORKS[self.config.get("network", "lstm")]
-        self.model = network(len(self.chars), len(self.bigrams), self.labels, **hyper)
-        state = torch.load(src / "model.pt", map_location="cpu", weights_only=True, mmap=True)
-        self.model.load_state_dict(
-            {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
-        )
-        self.model.eval()
-        self.to(devices if devices is not None else kwargs.get("device"))
-        self._encoder = self._load_encoder(src)
-        precision = kwargs.get("precision", "auto")
-        if precision == "bfloat16" or (
-            precision == "auto" and self.device.type == "cpu" and cpu_has_bfloat16()
+        network = network_class(self.config.get("network", "lstm"))
+        model = network(len(self.chars or ()), len(self.bigrams or ()), self.labels, **hyper)
+        model.load_state_dict(load_torch(src))
+        model.eval()
+        model.to(self.device)
+        if self._precision == "bfloat16" or (
+            self._precision == "auto" and self.device.type == "cpu" and cpu_has_bfloat16()
         ):
-            self.model.use_bfloat16()
+            model.use_bfloat16()
+        return model
 
-    def _load_encoder(self, src: Path) -> Any:
-        """ONNX Runtime for a GRU model on the CPU, when its graph was saved and the runtime
-        is installed; otherwise the network's own (slower) loop runs."""
-        from seedner.model.onnx_encoder import FILE, EncoderSession
+    def _network_runtime(self, src: Path) -> OnnxTagger | None:
+        """The ONNX tagger over the torch network's tables, for a model whose weights only
+        torch reads (``model.pt``)."""
+        from seedner.model.onnx_tagger import FILE, EncoderSession
 
-        if not isinstance(self.model, CharBiGRUCRF) or self.device.type != "cpu":
-            return None
         if not (src / FILE).is_file():
             return None
         try:
-            return EncoderSession(src / FILE)
+            return self.onnx_runtime(EncoderSession(src / FILE))
         except ImportError:
             return None
 
+    def onnx_runtime(self, encoder: Any) -> OnnxTagger:
+        """An :class:`OnnxTagger` reading the current torch network's embedding tables (views:
+        they follow training) and CRF scores, with ``encoder`` for the BiGRU."""
+        model = self.model
+        assert model is not None
+        tables = tuple(
+            t.weight.detach().float().numpy()
+            for t in (model.char_embed, model.bigram_embed, model.shape_embed)
+        )
+        crf = model.crf
+        scores = (crf._start(), crf._trans(), crf.end)
+        arrays = tuple(x.detach().float().numpy() for x in scores)
+        return OnnxTagger(self.featurizer, tables, arrays, encoder)  # type: ignore[arg-type]
+
+    @property
+    def device(self) -> torch.device:
+        import torch
+
+        return self._device if self._device is not None else torch.device("cpu")
+
     def to(self, device: str | int | None) -> CharNER:
-        self.device = torch_device(device)
-        if self.model is not None:
-            self.model.to(self.device)
-        if self.device.type != "cpu":
-            self._encoder = None  # ONNX Runtime runs here on the CPU only
+        from seedner.loading.devices import torch_device
+
+        self._device = torch_device(device)
+        if self._model is not None:
+            self._model.to(self._device)
+        if self._device.type != "cpu":
+            self._runtime = None  # ONNX Runtime runs here on the CPU only
+            self.model  # noqa: B018 - build the network now, on its device
         return self
 
     @property
@@ -161,6 +225,8 @@ class CharNER(Component):
         return self._featurizer
 
     def tensorize(self, texts: list[str]) -> dict[str, torch.Tensor]:
+        import torch
+
         chars, bigrams, shapes = self.featurizer.encode(texts)
         lengths = torch.tensor([len(t) for t in texts])
         mask = torch.arange(chars.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
@@ -187,6 +253,10 @@ class CharNER(Component):
         ``heads`` (GRU networks with corpus heads only): a head index per sentence, -1 for the
         shared emission layer alone.
         """
+        import torch
+
+        from seedner.model.gru_network import CharBiGRUCRF
+
         assert self.model is not None
         batch = self.tensorize(texts)
         gold = gold_ids(tags, {label: i for i, label in enumerate(self.labels)}, batch["chars"])
@@ -212,40 +282,37 @@ class CharNER(Component):
         ``max_chars`` bounds a batch's padded size: on 2.17M characters of news, 4,000 against
         8,000 lowered the peak memory by 48 MB and took a few per cent less time (the GRU's
         buffers in ONNX Runtime grow with the largest batch)."""
-        assert self.model is not None
         results: list[list[str]] = [[] for _ in texts]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
-        self.model.eval()
+        if self._model is not None:
+            self._model.eval()
         start = 0
-        with torch.inference_mode():
-            while start < len(order):
-                end = start + 1
-                # Sorted ascending: the last text of a batch is its longest.
-                while (
-                    end < len(order)
-                    and end - start < max_sentences
-                    and len(texts[order[end]]) * (end - start + 1) <= max_chars
-                ):
-                    end += 1
-                idx = order[start:end]
-                paths = self._paths([texts[i] for i in idx])
-                for i, path in zip(idx, paths):
-                    results[i] = [self.labels[t] for t in path]
-                start = end
+        while start < len(order):
+            end = start + 1
+            # Sorted ascending: the last text of a batch is its longest.
+            while (
+                end < len(order)
+                and end - start < max_sentences
+                and len(texts[order[end]]) * (end - start + 1) <= max_chars
+            ):
+                end += 1
+            idx = order[start:end]
+            paths = self._paths([texts[i] for i in idx])
+            for i, path in zip(idx, paths):
+                results[i] = [self.labels[t] for t in path]
+            start = end
         return results
 
     def _paths(self, texts: list[str]) -> list[list[int]]:
         """Best label ids per character of non-empty ``texts``."""
+        if self._runtime is not None:
+            return self._runtime.paths(texts)
+        import torch
+
         assert self.model is not None
-        if self._encoder is not None and not self.model.training:
-            # ONNX Runtime and NumPy alone: the same values as torch, without its overhead
-            assert isinstance(self.model, CharBiGRUCRF)
-            chars, bigrams, shapes = self.featurizer.encode(texts)
-            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-            x = self.model.features_numpy(chars, bigrams, shapes)
-            return self.model.crf.decode_numpy(self._encoder.run(x, lengths), lengths)
-        batch = self.tensorize(texts)
-        return self.model.crf.decode(self.emissions(batch), batch["mask"])
+        with torch.inference_mode():
+            batch = self.tensorize(texts)
+            return self.model.crf.decode(self.emissions(batch), batch["mask"])
 
     def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
         single = isinstance(data, str)
@@ -255,3 +322,10 @@ class CharNER(Component):
             for text, tags in zip(texts, self.tag(texts, **kwargs))
         ]
         return out[0] if single else out
+
+
+def _names_gpu(device: Any) -> bool:
+    """Whether a ``devices=`` value (None, an index, a name or a torch device) is a GPU."""
+    if device is None or isinstance(device, (int, str)):
+        return names_gpu(device)
+    return str(device).startswith("cuda")

@@ -10,30 +10,10 @@ enumeration.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 
-NEG = -1e4
-
-
-def bio_constraints(labels: list[str]) -> torch.Tensor:
-    """Additive penalties (tags+1 start row) forbidding transitions BIO does not allow.
-
-    Row ``n`` (the last) stands for the sentence start. ``I-X`` may only follow ``B-X``
-    or ``I-X``.
-    """
-    n = len(labels)
-    allowed = torch.zeros(n + 1, n)
-    for j, to in enumerate(labels):
-        if not to.startswith("I-"):
-            continue
-        kind = to[2:]
-        for i in range(n + 1):
-            frm = labels[i] if i < n else "O"
-            if frm[2:] != kind or frm == "O":
-                allowed[i, j] = NEG
-    return allowed
+from seedner.model.viterbi import bio_constraints, viterbi
 
 
 class CRF(nn.Module):
@@ -43,7 +23,7 @@ class CRF(nn.Module):
         self.transitions = nn.Parameter(torch.zeros(n, n))  # [from, to]
         self.start = nn.Parameter(torch.zeros(n))
         self.end = nn.Parameter(torch.zeros(n))
-        penalty = bio_constraints(labels)
+        penalty = torch.from_numpy(bio_constraints(labels))
         self.register_buffer("trans_penalty", penalty[:n], persistent=False)
         self.register_buffer("start_penalty", penalty[n], persistent=False)
 
@@ -78,47 +58,10 @@ class CRF(nn.Module):
     @torch.no_grad()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
         """Viterbi paths, one list of tag ids per sentence (as long as its mask)."""
-        return self.decode_numpy(emissions.float().cpu().numpy(), mask.long().sum(1).cpu().numpy())
-
-    @torch.no_grad()
-    def decode_numpy(self, emissions: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
-        """:meth:`decode` on float32 ``(batch, time, tags)`` emissions and sentence lengths."""
         return viterbi(
-            emissions,
-            lengths,
+            emissions.float().cpu().numpy(),
+            mask.long().sum(1).cpu().numpy(),
             self._start().float().cpu().numpy(),
             self._trans().float().cpu().numpy(),
             self.end.float().cpu().numpy(),
         )
-
-
-def viterbi(
-    emissions: np.ndarray,
-    lengths: np.ndarray,
-    start: np.ndarray,
-    trans: np.ndarray,
-    end: np.ndarray,
-) -> list[list[int]]:
-    """Best tag paths of a batch, in NumPy: per time step the batch is a few small arrays,
-    where torch's per-operation overhead (and its threads' synchronisation) would dominate."""
-    batch, length, _ = emissions.shape
-    score = start[None, :] + emissions[:, 0]
-    backpointers = np.empty((max(length - 1, 0), batch, len(start)), dtype=np.int64)
-    for t in range(1, length):
-        candidates = score[:, :, None] + trans[None]  # (batch, from, to)
-        idx = candidates.argmax(1)
-        best = candidates.max(1)
-        score = np.where((lengths > t)[:, None], best + emissions[:, t], score)
-        backpointers[t - 1] = idx
-    last = (score + end[None, :]).argmax(1)
-    # Follow the back-pointers for the whole batch at once; each sentence starts from its own
-    # last position (before it, the values are overwritten; after, unused).
-    paths = np.empty((batch, length), dtype=np.int64)
-    rows = np.arange(batch)
-    tag = last
-    for t in range(length - 1, -1, -1):
-        tag = np.where(lengths - 1 == t, last, tag)
-        paths[:, t] = tag
-        if t:
-            tag = backpointers[t - 1][rows, tag]
-    return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]

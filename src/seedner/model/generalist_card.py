@@ -22,7 +22,7 @@ def generalist_card(out: Path, command: str, notes: str = "") -> str:
     size_mb = (
         sum(
             (out / name).stat().st_size
-            for name in ("model.pt", "vocab.json", "encoder.onnx")
+            for name in ("model.safetensors", "model.pt", "vocab.json", "encoder.onnx")
             if (out / name).is_file()
         )
         / 1e6
@@ -63,7 +63,7 @@ start from Baidu LAC-small's pretrained weights; the bigram and shape inputs sta
 weight, so training begins from LAC's own network.
 
 Saved as a HanLP component (`config.json` names the class): `hanlp.load(path)` returns a
-`seedner.model.component.CharNER`. `model.pt` holds the weights in half precision;
+`seedner.model.component.CharNER`. `model.safetensors` holds the weights in half precision;
 `encoder.onnx` holds the BiGRU and output layer for ONNX Runtime, which runs it on the CPU.
 
 * Size on disk: {size_mb:.1f} MB (weights, ONNX encoder and vocabulary)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -37,19 +36,6 @@ class CharInputs(nn.Module):
             ],
             dim=-1,
         )
-
-    def features_numpy(
-        self, chars: np.ndarray, bigrams: np.ndarray, shapes: np.ndarray
-    ) -> np.ndarray:
-        """:meth:`features` at inference, in NumPy: the same float32 values. The tables are
-        float32 at inference, so each is read as a view, without a copy."""
-        char_table, bigram_table, shape_table = (
-            table.weight.detach().float().numpy()
-            for table in (self.char_embed, self.bigram_embed, self.shape_embed)
-        )
-        big = bigram_table[bigrams]
-        parts = [char_table[chars], big[:, :-1], big[:, 1:], shape_table[shapes]]
-        return np.concatenate(parts, axis=-1)
 
 
 class CharBiLSTMCRF(CharInputs):

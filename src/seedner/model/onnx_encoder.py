@@ -3,12 +3,12 @@
 ONNX's ``GRU`` operator with ``linear_before_reset=0`` is exactly LAC's formulation (the reset
 gate applied before the recurrent product), which ``torch.nn.GRU`` cannot express; the model's
 own time loop in Python is several times slower than ONNX Runtime's fused kernel. Embedding
-look-ups stay in torch: they are cheap, and keeping the large tables out of the graph keeps the
-file small (the graph holds the GRU and the output layer, ~2.5 MB).
+look-ups stay outside (NumPy): they are cheap, and keeping the large tables out of the graph
+keeps the file small (the graph holds the GRU and the output layer, ~2.5 MB).
 
 Graph: ``x`` (batch, time, features) float32 and ``lengths`` (batch) int32 →
 ``emissions`` (batch, time, labels). Written with the ``onnx`` package (needed only to save a
-model); read with ``onnxruntime``.
+model); run by :mod:`seedner.model.onnx_tagger` with ``onnxruntime``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from seedner.model.gru_network import CharBiGRUCRF
-
-FILE = "encoder.onnx"
 
 
 def _gates_onnx(a: np.ndarray, hidden: int) -> np.ndarray:
@@ -125,24 +122,3 @@ def bigru_graph(
 
 def export_encoder(model: CharBiGRUCRF, path: str | Path) -> None:
     Path(path).write_bytes(encoder_graph(model))
-
-
-class EncoderSession:
-    """An ONNX Runtime session over an exported encoder; threads follow torch's setting."""
-
-    def __init__(self, graph: str | Path | bytes) -> None:
-        """``graph``: an ONNX file or its bytes."""
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = torch.get_num_threads()
-        options.inter_op_num_threads = 1
-        # busy-waiting threads only steal time from other work on a loaded machine
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        source = graph if isinstance(graph, bytes) else str(graph)
-        self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
-
-    def run(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Float32 emissions ``(batch, time, labels)`` of features ``x`` (batch, time, features)."""
-        feed = {"x": np.ascontiguousarray(x, dtype=np.float32), "lengths": lengths.astype(np.int64)}
-        return self.session.run(None, feed)[0]

@@ -18,12 +18,13 @@ from seedner.errors import SeednerError
 from seedner.model.card import CARD_FILE, write_model_card
 from seedner.model.component import CharNER
 from seedner.model.features import build_vocabs
+from seedner.model.weights import FILE as WEIGHTS_FILE
 from seedner.scoring import score_tags
 
 Sentence = tuple[str, list[str]]
 T = TypeVar("T")
 
-MODEL_FILES = ("config.json", "model.pt", "vocab.json", "training.json", CARD_FILE)
+MODEL_FILES = ("config.json", WEIGHTS_FILE, "vocab.json", "training.json", CARD_FILE)
 
 
 class TrainError(SeednerError):
@@ -254,7 +255,7 @@ def train_model(
         report = fit(train, dev, out, settings, log=log, on_step=on_step)
     except ValueError as exc:  # bad data: a malformed line, no sentences
         raise TrainError(str(exc)) from None
-    if report.best_epoch == 0 or not (out / "model.pt").is_file():
+    if report.best_epoch == 0 or not (out / WEIGHTS_FILE).is_file():
         raise NoModelError(
             f"no epoch reached a dev F1 above 0, so no model was saved in {out}; "
             "train for more epochs, on more data, or with a larger --lr"
