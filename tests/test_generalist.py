@@ -154,3 +154,50 @@ def test_weight_sum_averages_the_saved_weights_and_leaves_out_the_corpus_heads()
     for key, value in mean.items():
         torch.testing.assert_close(value, (a.state_dict()[key] + b.state_dict()[key]) / 2)
     assert set(mean) == {k for k in a.state_dict() if not k.startswith("heads.")}
+
+
+def _seed_lines() -> list[str]:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    return [
+        line
+        for path in sorted(seeds.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_the_embedded_model_tags_the_seeds_without_importing_torch() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from seedner import extract; "
+        "texts = [p.read_text(encoding='utf-8') for p in sorted(Path('seeds').glob('*.txt'))]; "
+        "found = sum(len(r.entities) for r in extract(texts)); "
+        "print(found, 'torch' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    found, torch_imported = out.stdout.split()
+    assert int(found) > 100 and torch_imported == "False"
+
+
+def test_a_model_saved_as_a_torch_pickle_still_loads_and_tags_the_same(tmp_path: Path) -> None:
+    import shutil
+
+    from seedner.model.weights import load_torch
+
+    embedded = Path(seedner.__file__).parent / "embedded"
+    legacy = tmp_path / "legacy"
+    shutil.copytree(embedded, legacy)
+    (legacy / "model.safetensors").unlink()
+    torch.save({k: v.half() for k, v in load_torch(embedded).items()}, legacy / "model.pt")
+    texts = _seed_lines()
+    new, old = hanlp.load(str(embedded)), hanlp.load(str(legacy))
+    assert old._runtime is not None and old._model is not None  # ONNX encoder, torch tables
+    assert new._model is None  # the torch network is not built to tag
+    tags = new.tag(texts)
+    assert sum(t.startswith("B-") for row in tags for t in row) > 100
+    assert old.tag(texts) == tags
