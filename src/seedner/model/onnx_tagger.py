@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from seedner.model.features import Featurizer
-from seedner.model.viterbi import bio_constraints, viterbi
+from seedner.model.viterbi import SpanReader, best_paths, bio_constraints
 
 FILE = "encoder.onnx"
 TABLES = ("char_embed.weight", "bigram_embed.weight", "shape_embed.weight")
@@ -56,17 +56,20 @@ class OnnxTagger:
     def __init__(
         self,
         featurizer: Featurizer,
+        labels: list[str],
         tables: tuple[np.ndarray, np.ndarray, np.ndarray],
         crf: tuple[np.ndarray, np.ndarray, np.ndarray],
         encoder: Any,
     ) -> None:
-        """``tables``: float32 character, bigram and shape embeddings; ``crf``: start scores,
-        transitions ``[from, to]`` and end scores with the BIO penalties already added;
-        ``encoder``: anything with :meth:`EncoderSession.run`."""
+        """``labels``: the BIO labels of the ids; ``tables``: float32 character, bigram and
+        shape embeddings; ``crf``: start scores, transitions ``[from, to]`` and end scores with
+        the BIO penalties already added; ``encoder``: anything with
+        :meth:`EncoderSession.run`."""
         self.featurizer = featurizer
         self.tables = tables
         self.start, self.trans, self.end = crf
         self.encoder = encoder
+        self.reader = SpanReader(labels)
 
     @classmethod
     def load(cls, folder: Path, featurizer: Featurizer, labels: list[str]) -> OnnxTagger | None:
@@ -87,7 +90,7 @@ class OnnxTagger:
         start, trans, end = (arrays[name] for name in CRF)
         crf = (start + penalty[-1], trans + penalty[:-1], end)
         tables = (arrays[TABLES[0]], arrays[TABLES[1]], arrays[TABLES[2]])
-        return cls(featurizer, tables, crf, encoder)
+        return cls(featurizer, labels, tables, crf, encoder)
 
     def features(self, chars: np.ndarray, bigrams: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         """Float32 ``(batch, time, features)``: character, bigram i and i+1, shape embeddings
@@ -97,9 +100,18 @@ class OnnxTagger:
         parts = [char_table[chars], big[:, :-1], big[:, 1:], shape_table[shapes]]
         return np.concatenate(parts, axis=-1)
 
-    def paths(self, texts: list[str]) -> list[list[int]]:
-        """Best label ids per character of non-empty ``texts``."""
+    def best_paths(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(paths, lengths)`` of non-empty ``texts``: best label ids, ``(batch, time)``."""
         chars, bigrams, shapes = self.featurizer.encode(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         emissions = self.encoder.run(self.features(chars, bigrams, shapes), lengths)
-        return viterbi(emissions, lengths, self.start, self.trans, self.end)
+        return best_paths(emissions, lengths, self.start, self.trans, self.end), lengths
+
+    def paths(self, texts: list[str]) -> list[list[int]]:
+        """Best label ids per character of non-empty ``texts``."""
+        paths, lengths = self.best_paths(texts)
+        return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """``(start, end, type)`` entity spans of non-empty ``texts``."""
+        return self.reader.spans(*self.best_paths(texts))

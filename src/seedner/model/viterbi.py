@@ -34,8 +34,21 @@ def viterbi(
     trans: np.ndarray,
     end: np.ndarray,
 ) -> list[list[int]]:
-    """Best tag paths of a batch, in NumPy: per time step the batch is a few small arrays,
-    where torch's per-operation overhead (and its threads' synchronisation) would dominate."""
+    """Best tag paths of a batch, one list of tag ids per sentence (as long as it)."""
+    paths = best_paths(emissions, lengths, start, trans, end)
+    return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]
+
+
+def best_paths(
+    emissions: np.ndarray,
+    lengths: np.ndarray,
+    start: np.ndarray,
+    trans: np.ndarray,
+    end: np.ndarray,
+) -> np.ndarray:
+    """Best tag paths of a batch as a ``(batch, time)`` array (past a sentence's length: any
+    value), in NumPy: per time step the batch is a few small arrays, where torch's
+    per-operation overhead (and its threads' synchronisation) would dominate."""
     batch, length, _ = emissions.shape
     score = start[None, :] + emissions[:, 0]
     backpointers = np.empty((max(length - 1, 0), batch, len(start)), dtype=np.int64)
@@ -56,4 +69,40 @@ def viterbi(
         paths[:, t] = tag
         if t:
             tag = backpointers[t - 1][rows, tag]
-    return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]
+    return paths
+
+
+class SpanReader:
+    """``(start, end, type)`` spans of a batch of label-id paths, as
+    :func:`seedner.bio.bio_spans` reads the labels' strings (a stray ``I-X`` opens a span),
+    found with array operations instead of a Python step per character."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.types = sorted({label[2:] for label in labels if label != "O"})
+        index = {kind: i for i, kind in enumerate(self.types, 1)}
+        self.kind = np.array([index.get(label[2:], 0) for label in labels], dtype=np.int64)
+        self.kind[[label == "O" for label in labels]] = 0
+        self.inside = np.array([label.startswith("I-") for label in labels])
+
+    def spans(self, paths: np.ndarray, lengths: np.ndarray) -> list[list[tuple[int, int, str]]]:
+        batch, length = paths.shape
+        valid = np.arange(length)[None, :] < lengths[:, None]
+        kind = np.zeros((batch, length + 1), dtype=np.int64)
+        kind[:, :length] = np.where(valid, self.kind[paths], 0)
+        # position t continues the span before it: I-X after any label of type X
+        cont = np.zeros((batch, length + 1), dtype=bool)
+        cont[:, 1:length] = (
+            self.inside[paths[:, 1:]]
+            & valid[:, 1:]
+            & (kind[:, 1:length] == kind[:, : length - 1])
+            & (kind[:, : length - 1] != 0)
+        )
+        rows, starts = np.nonzero((kind != 0) & ~cont)
+        _, lasts = np.nonzero((kind[:, :length] != 0) & ~cont[:, 1:])
+        found: list[list[tuple[int, int, str]]] = [[] for _ in range(batch)]
+        types = ("O", *self.types)
+        for row, s, last, k in zip(
+            rows.tolist(), starts.tolist(), lasts.tolist(), kind[rows, starts].tolist()
+        ):
+            found[row].append((s, last + 1, types[k]))
+        return found
