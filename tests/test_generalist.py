@@ -3,6 +3,7 @@ ONNX encoder, and a short multi-corpus training run on corpus sentences."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -201,3 +202,31 @@ def test_a_model_saved_as_a_torch_pickle_still_loads_and_tags_the_same(tmp_path:
     tags = new.tag(texts)
     assert sum(t.startswith("B-") for row in tags for t in row) > 100
     assert old.tag(texts) == tags
+
+
+def test_a_resumed_run_counts_the_time_of_the_epochs_before_it(tmp_path: Path) -> None:
+    pytest.importorskip("onnx", reason="saving a GRU model writes an ONNX graph (extra: train)")
+    msra = _first_sentences(dataset("msra/train.tsv"), 120, tmp_path / "msra.tsv")
+    dev = _first_sentences(dataset("msra/dev.tsv"), 30, tmp_path / "dev.tsv")
+    checkpoint = tmp_path / "run.ckpt"
+    logs: list[str] = []
+
+    def run(epochs: int) -> float:
+        report = train_generalist(
+            [Corpus("msra", str(msra), 1.0)],
+            {"msra": str(dev)},
+            tmp_path / "model",
+            GeneralistSettings(epochs=epochs, threads=1, max_bigrams=2000, layers=1, patience=9),
+            log=logs.append,
+            checkpoint=checkpoint,
+        )
+        return report.seconds
+
+    first = run(1)
+    total = run(2)
+    assert any("resumed from" in line for line in logs)
+    saved = json.loads((tmp_path / "model" / "training.json").read_text(encoding="utf-8"))
+    assert len(saved["epochs"]) == 2
+    # the second epoch's time is added to the first's, not counted alone
+    assert total - first >= saved["epochs"][1]["seconds"] - 0.5
+    assert abs(saved["seconds"] - sum(e["seconds"] for e in saved["epochs"])) < 1.0

@@ -220,6 +220,7 @@ def train_generalist(
         rng.setstate(state["rng"])
         report.epochs = [EpochFigures(**e) for e in state["epochs"]]
         report.best_epoch, report.best_mean_f1 = state["best_epoch"], state["best_mean_f1"]
+        report.seconds = sum(e.seconds for e in report.epochs)  # the time budget goes on
         first_epoch = len(report.epochs) + 1
         tail = state.get("tail")
         log(f"resumed from {checkpoint} after epoch {first_epoch - 1}")
