@@ -230,3 +230,19 @@ def test_a_resumed_run_counts_the_time_of_the_epochs_before_it(tmp_path: Path) -
     # the second epoch's time is added to the first's, not counted alone
     assert total - first >= saved["epochs"][1]["seconds"] - 0.5
     assert abs(saved["seconds"] - sum(e["seconds"] for e in saved["epochs"])) < 1.0
+
+
+@pytest.mark.parametrize("weights", ["model.safetensors", "model.pt"])
+def test_a_damaged_weights_file_is_a_one_line_error_at_load(tmp_path: Path, weights: str) -> None:
+    import shutil
+
+    from seedner.errors import ModelError
+    from seedner.loading import load_model
+
+    model = tmp_path / "model"
+    shutil.copytree(Path(seedner.__file__).parent / "embedded", model)
+    (model / "model.safetensors").unlink()
+    (model / weights).write_bytes(b"\x00" * 100)  # a cut-off download, say
+    with pytest.raises(ModelError, match=r"could not be loaded") as caught:
+        load_model(str(model))
+    assert "\n" not in str(caught.value)

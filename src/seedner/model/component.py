@@ -113,7 +113,7 @@ class CharNER(Component):
         (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n")
         vocab = {"chars": self.chars.itos[2:], "bigrams": self.bigrams.itos[2:]}
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
-        # Half precision on disk keeps the shipped model small; it runs in float32.
+        # Half precision on disk keeps the shipped model small; it runs in float32 (or bfloat16).
         state = {
             k: v
             for k, v in model.state_dict().items()
@@ -144,6 +144,7 @@ class CharNER(Component):
             if self._runtime is not None:
                 return
         self.to(device)
+        self.model  # noqa: B018 - build the network now: a damaged file fails at load
         if self.config.get("network") == "gru" and self.device.type == "cpu":
             self._runtime = self._network_runtime(src)
 
