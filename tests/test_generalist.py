@@ -246,3 +246,20 @@ def test_a_damaged_weights_file_is_a_one_line_error_at_load(tmp_path: Path, weig
     with pytest.raises(ModelError, match=r"could not be loaded") as caught:
         load_model(str(model))
     assert "\n" not in str(caught.value)
+
+
+def test_a_damaged_bilstm_weights_file_is_a_one_line_error_at_load(tmp_path: Path) -> None:
+    from seedner.errors import ModelError
+    from seedner.loading import load_model
+    from seedner.model.component import CharNER
+    from seedner.model.features import Vocab
+
+    labels = ["O", "B-PER", "I-PER"]
+    tiny = CharNER.build(
+        Vocab(list("李鹏说")), Vocab(["李鹏"]), labels, "lstm", char_dim=4, bigram_dim=2, hidden=3
+    )
+    tiny.save(tmp_path / "model")
+    assert load_model(str(tmp_path / "model"), device="cpu")(["李鹏说"]) is not None
+    (tmp_path / "model" / "model.safetensors").write_bytes(b"\x00" * 100)
+    with pytest.raises(ModelError, match=r"could not be loaded"):
+        load_model(str(tmp_path / "model"), device="cpu")
