@@ -45,24 +45,17 @@ def tagger_batches(path: Path) -> tuple[list[tuple[np.ndarray, np.ndarray]], int
 
     import seedner
     from seedner.bio import read_bio_tsv
+    from seedner.model.component import tagging_batches
 
     tagger = hanlp.load(str(Path(seedner.__file__).parent / "embedded"))
+    assert tagger.runtime is not None, "the embedded model tags in ONNX Runtime"
     texts = [text for text, _ in read_bio_tsv(path) if text]
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    batches, start = [], 0
-    while start < len(order):  # the grouping of CharNER.tag
-        end = start + 1
-        while (
-            end < len(order)
-            and end - start < 512
-            and len(texts[order[end]]) * (end - start + 1) <= 8_000
-        ):
-            end += 1
-        chosen = [texts[i] for i in order[start:end]]
+    batches = []
+    for idx in tagging_batches(texts):  # the grouping of CharNER.tag
+        chosen = [texts[i] for i in idx]
         chars, bigrams, shapes = tagger.featurizer.encode(chosen)
         lengths = np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen))
-        batches.append((tagger.model.features_numpy(chars, bigrams, shapes), lengths))
-        start = end
+        batches.append((tagger.runtime.features(chars, bigrams, shapes), lengths))
     return batches, sum(map(len, texts))
 
 
