@@ -121,7 +121,7 @@ def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path, layer
     )
     assert report.best_epoch == 1 and report.train_sentences == {"msra": 300, "weibo": 100}
     assert (tmp_path / "model" / "encoder.onnx").is_file()
-    tagger = hanlp.load(str(tmp_path / "model"))
+    tagger = hanlp.load(str(tmp_path / "model"), precision="float32")
     assert tagger._runtime is not None  # ONNX Runtime on the CPU
     assert tagger.model is not None and not tagger.model.heads  # corpus heads are not saved
     assert len(tagger.model.gru.ih_weight) == layers
@@ -133,7 +133,7 @@ def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path, layer
 
 
 def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:
-    tagger = hanlp.load(str(Path(seedner.__file__).parent / "embedded"))
+    tagger = hanlp.load(str(Path(seedner.__file__).parent / "embedded"), precision="float32")
     if tagger._runtime is None:
         pytest.skip("the embedded model has no ONNX encoder (a BiLSTM)")
     texts = _dev_texts(300)
@@ -196,7 +196,8 @@ def test_a_model_saved_as_a_torch_pickle_still_loads_and_tags_the_same(tmp_path:
     (legacy / "model.safetensors").unlink()
     torch.save({k: v.half() for k, v in load_torch(embedded).items()}, legacy / "model.pt")
     texts = _seed_lines()
-    new, old = hanlp.load(str(embedded)), hanlp.load(str(legacy))
+    new = hanlp.load(str(embedded), precision="float32")
+    old = hanlp.load(str(legacy), precision="float32")
     assert old._runtime is not None and old._model is not None  # ONNX encoder, torch tables
     assert new._model is None  # the torch network is not built to tag
     tags = new.tag(texts)

@@ -81,7 +81,7 @@ class CharNER(Component):
         self.config: dict[str, Any] = {"classpath": classpath_of(self)}
         self._model: CharBiLSTMCRF | CharBiGRUCRF | None = None
         self._source: Path | None = None  # saved folder the network is built from on demand
-        self._precision = "auto"
+        self._precision: str | None = None  # hanlp.load(..., precision=): auto if not given
         self.chars: Vocab | None = None
         self.bigrams: Vocab | None = None
         self.labels: list[str] = []
@@ -142,10 +142,10 @@ class CharNER(Component):
         self.chars, self.bigrams = Vocab(vocab["chars"]), Vocab(vocab["bigrams"])
         self.labels = list(self.config["labels"])
         self._source, self._model = src, None
-        self._precision = kwargs.get("precision", "auto")
+        self._precision = kwargs.get("precision")
         device = devices if devices is not None else kwargs.get("device")
         if self.config.get("network") == "gru" and not _names_gpu(device):
-            self._runtime = OnnxTagger.load(src, self.featurizer, self.labels)
+            self._runtime = OnnxTagger.load(src, self.featurizer, self.labels, self._precision)
             if self._runtime is not None:
                 return
         self.to(device)
@@ -170,7 +170,7 @@ class CharNER(Component):
         model.eval()
         model.to(self.device)
         if self._precision == "bfloat16" or (
-            self._precision == "auto" and self.device.type == "cpu" and cpu_has_bfloat16()
+            self._precision in (None, "auto") and self.device.type == "cpu" and cpu_has_bfloat16()
         ):
             model.use_bfloat16()
         return model
@@ -183,7 +183,7 @@ class CharNER(Component):
         if not (src / FILE).is_file():
             return None
         try:
-            return self.onnx_runtime(EncoderSession(src / FILE))
+            return self.onnx_runtime(EncoderSession(src / FILE, precision=self._precision))
         except ImportError:
             return None
 

@@ -388,6 +388,9 @@ def onnx_encoder(model: CharBiGRUCRF) -> Any:
         from seedner.model.onnx_encoder import encoder_graph
         from seedner.model.onnx_tagger import EncoderSession
 
-        return EncoderSession(encoder_graph(model), threads=torch.get_num_threads())
+        # float32: model selection must not depend on the machine's bfloat16 support
+        return EncoderSession(
+            encoder_graph(model), threads=torch.get_num_threads(), precision="float32"
+        )
     except ImportError:
         return None

@@ -6,7 +6,7 @@ own time loop in Python is several times slower than ONNX Runtime's fused kernel
 look-ups stay outside (NumPy): they are cheap, and keeping the large tables out of the graph
 keeps the file small (the graph holds the GRU and the output layer, ~2.5 MB).
 
-Graph: ``x`` (batch, time, features) float32 and ``lengths`` (batch) int32 →
+Graph: ``x`` (batch, time, features) float32 and ``order`` (batch, time, 1) int64 →
 ``emissions`` (batch, time, labels). Written with the ``onnx`` package (needed only to save a
 model); run by :mod:`seedner.model.onnx_tagger` with ``onnxruntime``.
 """
@@ -56,60 +56,78 @@ def bigru_graph(
     proj_w: np.ndarray,
     proj_b: np.ndarray,
 ) -> bytes:
-    """A serialized ONNX graph: stacked bidirectional ``GRU`` layers (LAC's formulation) and an
+    """A serialized ONNX graph: stacked bidirectional GRU layers (LAC's formulation) and an
     output layer. ``layers``: per layer ONNX's ``W`` (2, 3H, in), ``R`` (2, 3H, H) and ``B``
-    (2, 6H), gates in ONNX's order; ``proj_w`` (2H, labels), ``proj_b`` (labels)."""
+    (2, 6H), gates in ONNX's order; ``proj_w`` (2H, labels), ``proj_b`` (labels).
+
+    Inputs: ``x`` (batch, time, features) and ``order`` (batch, time, 1), each sequence's
+    positions reversed within its length (:func:`seedner.model.onnx_tagger.reversal`). Each
+    direction is a forward ``GRU``, the backward one over the reversed sequences, rather than
+    one bidirectional ``GRU`` with ``sequence_lens``: the same values in ONNX Runtime, and
+    OpenVINO, which starts the backward direction at the padded end, reads it right too.
+    """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     def const(name: str, value: np.ndarray) -> Any:
         return numpy_helper.from_array(np.ascontiguousarray(value, dtype=value.dtype), name)
 
+    def node(op: str, inputs: list[str], output: str, **attrs: Any) -> Any:
+        return helper.make_node(op, inputs, [output], **attrs)
+
     features = layers[0][0].shape[2]
     labels = proj_w.shape[1]
-    inits: list[Any] = []
-    nodes = [
-        helper.make_node("Transpose", ["x"], ["x_t"], perm=[1, 0, 2]),
-        helper.make_node("Cast", ["lengths"], ["lens"], to=TensorProto.INT32),
-    ]
-    previous = "x_t"
+    inits: list[Any] = [const("axis1", np.array([1], dtype=np.int64))]
+    nodes: list[Any] = []
+    previous = "x"  # batch-major between layers
     for layer, (w, r, b) in enumerate(layers):
         h = r.shape[2]
-        inits += [
-            const(f"W{layer}", w.astype(np.float32)),
-            const(f"R{layer}", r.astype(np.float32)),
-            const(f"B{layer}", b.astype(np.float32)),
-            const(f"shape{layer}", np.array([0, 0, 2 * h], dtype=np.int64)),
-        ]
-        nodes += [
-            helper.make_node(
-                "GRU",
-                [previous, f"W{layer}", f"R{layer}", f"B{layer}", "lens"],
-                [f"Y{layer}"],
-                hidden_size=h,
-                direction="bidirectional",
-                linear_before_reset=0,
-            ),
-            # (time, 2, batch, H) → (time, batch, 2H), forward states first as in training
-            helper.make_node("Transpose", [f"Y{layer}"], [f"Yt{layer}"], perm=[0, 2, 1, 3]),
-            helper.make_node("Reshape", [f"Yt{layer}", f"shape{layer}"], [f"h{layer}"]),
-        ]
+        outputs = []
+        for d, name in enumerate((f"{layer}f", f"{layer}b")):
+            inits += [
+                const(f"W{name}", w[d : d + 1].astype(np.float32)),
+                const(f"R{name}", r[d : d + 1].astype(np.float32)),
+                const(f"B{name}", b[d : d + 1].astype(np.float32)),
+            ]
+            source = previous
+            if d:  # reversed within each length; padding stays where it is
+                nodes.append(node("GatherND", [previous, "order"], f"rev{name}", batch_dims=1))
+                source = f"rev{name}"
+            nodes += [
+                node("Transpose", [source], f"in{name}", perm=[1, 0, 2]),
+                node(
+                    "GRU",
+                    [f"in{name}", f"W{name}", f"R{name}", f"B{name}"],
+                    f"Y{name}",
+                    hidden_size=h,
+                    direction="forward",
+                    linear_before_reset=0,
+                ),
+                node("Squeeze", [f"Y{name}", "axis1"], f"S{name}"),  # (time, batch, H)
+                node("Transpose", [f"S{name}"], f"out{name}", perm=[1, 0, 2]),
+            ]
+            output = f"out{name}"
+            if d:  # back in order
+                nodes.append(node("GatherND", [output, "order"], f"back{name}", batch_dims=1))
+                output = f"back{name}"
+            outputs.append(output)
+        # forward states first, as in training
+        nodes.append(node("Concat", outputs, f"h{layer}", axis=2))
         previous = f"h{layer}"
     inits += [
         const("proj_w", proj_w.astype(np.float32)),
         const("proj_b", proj_b.astype(np.float32)),
     ]
     nodes += [
-        helper.make_node("MatMul", [previous, "proj_w"], ["scores_t"]),
-        helper.make_node("Add", ["scores_t", "proj_b"], ["biased_t"]),
-        helper.make_node("Transpose", ["biased_t"], ["emissions"], perm=[1, 0, 2]),
+        node("MatMul", [previous, "proj_w"], "scores"),
+        node("Add", ["scores", "proj_b"], "emissions"),
     ]
     graph = helper.make_graph(
         nodes,
         "seedner_encoder",
         [
             helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "time", features]),
-            helper.make_tensor_value_info("lengths", TensorProto.INT64, ["batch"]),
+            helper.make_tensor_value_info("order", TensorProto.INT64, ["batch", "time", 1]),
         ],
         [helper.make_tensor_value_info("emissions", TensorProto.FLOAT, ["batch", "time", labels])],
         initializer=inits,
