@@ -64,7 +64,8 @@ weight, so training begins from LAC's own network.
 
 Saved as a HanLP component (`config.json` names the class): `hanlp.load(path)` returns a
 `seedner.model.component.CharNER`. `model.safetensors` holds the weights in half precision;
-`encoder.onnx` holds the BiGRU and output layer for ONNX Runtime, which runs it on the CPU.
+`encoder.onnx` holds the BiGRU and output layer, which run on the CPU in OpenVINO (bfloat16,
+where the CPU computes it natively) or ONNX Runtime (float32); embeddings and CRF are NumPy.
 
 * Size on disk: {size_mb:.1f} MB (weights, ONNX encoder and vocabulary)
 * Hyper-parameters: char {s["char_dim"]}, bigram {s["bigram_dim"]} (top {s["max_bigrams"]:,}

@@ -78,8 +78,12 @@ class EncoderSession:
         if precision not in PRECISIONS:
             raise ValueError(f"precision {precision!r}: choose {', '.join(PRECISIONS)}")
         self.backend = "onnxruntime"
-        if precision != "float32" and self._open_openvino(graph, threads, precision):
-            return
+        if precision != "float32":
+            try:
+                if self._open_openvino(graph, threads, precision):
+                    return
+            except RuntimeError:  # OpenVINO cannot run it on this machine: float32 it is
+                pass
         import onnxruntime as ort
 
         options = ort.SessionOptions()
