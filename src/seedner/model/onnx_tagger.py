@@ -76,7 +76,9 @@ class EncoderSession:
         threads = _threads if threads is None else threads
         precision = precision or _precision
         if precision not in PRECISIONS:
-            raise ValueError(f"precision {precision!r}: choose {', '.join(PRECISIONS)}")
+            raise ValueError(
+                f"precision {precision!r} (SEEDNER_PRECISION): choose {', '.join(PRECISIONS)}"
+            )
         self.backend = "onnxruntime"
         if precision != "float32":
             try:
