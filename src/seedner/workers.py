@@ -55,7 +55,7 @@ def cpu_count() -> int:
 def auto_workers(device: str | None = None, cpus: int | None = None) -> int:
     """The number of workers ``--workers auto`` means on this machine.
 
-    One per CPU, at most :data:`AUTO_MAX_WORKERS` (each holds a model: about 210 MB for the
+    One per CPU, at most :data:`AUTO_MAX_WORKERS` (each holds a model: about 245 MB for the
     embedded one); one on a GPU. Measured with ``benchmarks/scale.py`` (README, *Scaling*): on
     two CPUs, two workers with one thread each did the work of one process with two threads in
     a small fraction of its CPU time, as threads that wait for each other lose most of theirs
