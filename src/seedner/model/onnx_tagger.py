@@ -1,8 +1,9 @@
-"""Tagging with a GRU model's ONNX encoder, in NumPy and ONNX Runtime alone (no torch).
+"""Tagging with a GRU model's ONNX encoder, without torch.
 
-Features are embedding look-ups, the BiGRU and output layer run in ONNX Runtime
-(:mod:`seedner.model.onnx_encoder` writes the graph), and the CRF's Viterbi search is NumPy.
-The values are those of the torch network (the tests compare them); a process that only tags
+Features are NumPy embedding look-ups; the BiGRU and output layer (the graph
+:mod:`seedner.model.onnx_encoder` writes) run in OpenVINO in bfloat16 where the CPU computes
+it natively, else in ONNX Runtime in float32; the CRF's Viterbi search is NumPy. In float32
+the values are those of the torch network (the tests compare them). A process that only tags
 never imports torch, which saves about 220 MB and two seconds of start-up per process.
 """
 
