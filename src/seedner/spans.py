@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from seedner.chars import IDEOGRAPHS_CLASS
+from seedner.chars import BASIC_IDEOGRAPHS_CLASS, IDEOGRAPHS_CLASS
 
 
 @dataclass(slots=True)
@@ -23,6 +23,9 @@ class Mention:
 
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")", "（": "）", "【": "】"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
+# Spans of these characters alone need no tidying (no symbol, pair or edge punctuation): most
+# names, so they skip the character-by-character checks.
+_TIDY = re.compile(f"[{BASIC_IDEOGRAPHS_CLASS}\u3007A-Za-z0-9]+")
 REACH = 12  # how far outside a span to look for the other half of a quote pair
 
 
@@ -74,6 +77,8 @@ def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     name: of a span with one inside, the longest piece between them is kept (``李鹏🏳️`` →
     ``李鹏``).
     """
+    if start < end and _TIDY.fullmatch(text, start, end):
+        return start, end
     start, end = _longest_symbol_free(text, start, end)
     for _ in range(4):  # a few passes settle nested cases
         changed = False

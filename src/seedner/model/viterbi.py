@@ -49,14 +49,21 @@ def best_paths(
     """Best tag paths of a batch as a ``(batch, time)`` array (past a sentence's length: any
     value), in NumPy: per time step the batch is a few small arrays, where torch's
     per-operation overhead (and its threads' synchronisation) would dominate."""
-    batch, length, _ = emissions.shape
+    batch, length, n = emissions.shape
     score = start[None, :] + emissions[:, 0]
-    backpointers = np.empty((max(length - 1, 0), batch, len(start)), dtype=np.int64)
+    into = np.ascontiguousarray(trans.T)[None]  # [to, from]: reductions over the last axis
+    backpointers = np.empty((max(length - 1, 0), batch, n), dtype=np.int64)
+    ascending = bool(np.all(lengths[:-1] <= lengths[1:]))  # the tagger sorts its batches
     for t in range(1, length):
-        candidates = score[:, :, None] + trans[None]  # (batch, from, to)
-        idx = candidates.argmax(1)
-        best = candidates.max(1)
-        score = np.where((lengths > t)[:, None], best + emissions[:, t], score)
+        candidates = score[:, None, :] + into  # (batch, to, from)
+        idx = candidates.argmax(2)
+        best = np.take_along_axis(candidates, idx[:, :, None], 2)[:, :, 0]
+        best += emissions[:, t]
+        if ascending:  # sentences still running are the batch's last rows
+            first = int(np.searchsorted(lengths, t, side="right"))
+            score[first:] = best[first:]
+        else:
+            score = np.where((lengths > t)[:, None], best, score)
         backpointers[t - 1] = idx
     last = (score + end[None, :]).argmax(1)
     # Follow the back-pointers for the whole batch at once; each sentence starts from its own
