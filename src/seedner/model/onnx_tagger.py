@@ -10,13 +10,14 @@ never imports torch, which saves about 220 MB and two seconds of start-up per pr
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from seedner.model.features import Featurizer
-from seedner.model.viterbi import SpanReader, best_paths, bio_constraints
+from seedner.model.viterbi import SpanReader, best_paths, bio_constraints, trimmed
 
 FILE = "encoder.onnx"
 TABLES = ("char_embed.weight", "bigram_embed.weight", "shape_embed.weight")
@@ -69,6 +70,9 @@ class EncoderSession:
     Graphs saved before the ``order`` input existed run in ONNX Runtime only.
     """
 
+    infer: Callable[[dict[str, np.ndarray]], np.ndarray]  # a feed → the emissions
+    backend: str  # "openvino" or "onnxruntime"
+
     def __init__(
         self, graph: str | Path | bytes, threads: int | None = None, precision: str | None = None
     ) -> None:
@@ -97,6 +101,7 @@ class EncoderSession:
         source = graph if isinstance(graph, bytes) else str(graph)
         self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
         self.by_order = any(i.name == "order" for i in self.session.get_inputs())
+        self.infer = lambda feed: self.session.run(None, feed)[0]
 
     def _open_openvino(self, graph: str | Path | bytes, threads: int, precision: str) -> bool:
         if precision == "auto" and not _may_have_bfloat16():
@@ -125,20 +130,17 @@ class EncoderSession:
         if threads:
             config["INFERENCE_NUM_THREADS"] = threads
         compiled = core.compile_model(model, "CPU", config)
-        self.request = compiled.create_infer_request()
-        self.output = compiled.output(0)
-        self.backend = "openvino"
+        request, output = compiled.create_infer_request(), compiled.output(0)
+        self.infer = lambda feed: request.infer(feed)[output].copy()
+        self.backend, self.by_order = "openvino", True
         return True
 
     def run(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Float32 emissions ``(batch, time, labels)`` of features ``x`` (batch, time, features)."""
         x = np.ascontiguousarray(x, dtype=np.float32)
-        if self.backend == "openvino":
-            feed = {"x": x, "order": reversal(lengths, x.shape[1])}
-            return self.request.infer(feed)[self.output].copy()
         if self.by_order:
-            return self.session.run(None, {"x": x, "order": reversal(lengths, x.shape[1])})[0]
-        return self.session.run(None, {"x": x, "lengths": lengths.astype(np.int64)})[0]
+            return self.infer({"x": x, "order": reversal(lengths, x.shape[1])})
+        return self.infer({"x": x, "lengths": lengths.astype(np.int64)})
 
 
 class OnnxTagger:
@@ -173,12 +175,12 @@ class OnnxTagger:
 
         if not (folder / FILE).is_file():
             return None
+        arrays = load_numpy(folder, [*TABLES, *CRF])
+        if arrays is None:  # a legacy model.pt: torch reads it, and builds its own session
+            return None
         try:
             encoder = EncoderSession(folder / FILE, precision=precision)
         except ImportError:
-            return None
-        arrays = load_numpy(folder, [*TABLES, *CRF])
-        if arrays is None:
             return None
         penalty = bio_constraints(labels)
         start, trans, end = (arrays[name] for name in CRF)
@@ -203,8 +205,7 @@ class OnnxTagger:
 
     def paths(self, texts: list[str]) -> list[list[int]]:
         """Best label ids per character of non-empty ``texts``."""
-        paths, lengths = self.best_paths(texts)
-        return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]
+        return trimmed(*self.best_paths(texts))
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         """``(start, end, type)`` entity spans of non-empty ``texts``."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from seedner.bio import label_types
+
 NEG = -1e4
 
 
@@ -35,7 +37,11 @@ def viterbi(
     end: np.ndarray,
 ) -> list[list[int]]:
     """Best tag paths of a batch, one list of tag ids per sentence (as long as it)."""
-    paths = best_paths(emissions, lengths, start, trans, end)
+    return trimmed(best_paths(emissions, lengths, start, trans, end), lengths)
+
+
+def trimmed(paths: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
+    """The rows of a ``(batch, time)`` array of paths, each cut to its sentence's length."""
     return [row[:n] for row, n in zip(paths.tolist(), lengths.tolist())]
 
 
@@ -85,10 +91,9 @@ class SpanReader:
     found with array operations instead of a Python step per character."""
 
     def __init__(self, labels: list[str]) -> None:
-        self.types = sorted({label[2:] for label in labels if label != "O"})
-        index = {kind: i for i, kind in enumerate(self.types, 1)}
+        self.types = label_types(labels)
+        index = {kind: i for i, kind in enumerate(self.types, 1)}  # "O"[2:] is "": 0
         self.kind = np.array([index.get(label[2:], 0) for label in labels], dtype=np.int64)
-        self.kind[[label == "O" for label in labels]] = 0
         self.inside = np.array([label.startswith("I-") for label in labels])
 
     def spans(self, paths: np.ndarray, lengths: np.ndarray) -> list[list[tuple[int, int, str]]]:
