@@ -99,7 +99,7 @@ def worker(tool: str, args: argparse.Namespace) -> dict[str, Any]:
     if args.torch_threads is not None and tool == "seedner":
         from seedner.model.onnx_tagger import set_threads
 
-        set_threads(args.torch_threads)  # the embedded model runs in ONNX Runtime, not torch
+        set_threads(args.torch_threads)  # the embedded model's encoder does not run in torch
     elif args.torch_threads is not None and tool in TORCH_TOOLS:
         import torch
 
@@ -494,7 +494,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.ArgumentParser, argpars
     p.add_argument(
         "--torch-threads",
         type=int,
-        help="compute threads of seedner (ONNX Runtime) and chinesener (torch); default: theirs",
+        help="compute threads of seedner (its encoder) and chinesener (torch); default: theirs",
     )
     p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     p.add_argument("--no-write", action="store_true", help="print only, write no result files")

@@ -33,7 +33,7 @@ from seedner.types import Document, DocumentResult, Entity
 # characters of news with two workers, 100,000 took about 4% less time than 200,000 and 50,000
 # no less).
 CHUNK_CHARS = BATCH_CHARS // 2
-# Below this many characters in all, one process (its ONNX Runtime on every core) is as fast
+# Below this many characters in all, one process (its encoder on every core) is as fast
 # as starting workers: two workers took 1.2 times as long at 100,000 characters, as long at
 # 250,000 and 0.83 times as long at 500,000 and 1,000,000.
 PARALLEL_MIN_CHARS = 250_000
@@ -118,8 +118,9 @@ _extractor: Extractor | None = None  # one per worker process, loaded by its fir
 
 
 def limit_threads(threads: int) -> None:
-    """Compute threads of this process: ONNX Runtime's, and torch's if a model needs it
-    (torch reads ``OMP_NUM_THREADS`` when imported, so it is not imported here for nothing)."""
+    """Compute threads of this process: the encoder's (OpenVINO or ONNX Runtime), and torch's
+    if a model needs it (torch reads ``OMP_NUM_THREADS`` when imported, so it is not imported
+    here for nothing)."""
     from seedner.model.onnx_tagger import set_threads
 
     os.environ["OMP_NUM_THREADS"] = str(threads)

@@ -382,7 +382,7 @@ def keep_average(
 
 
 def onnx_encoder(model: CharBiGRUCRF) -> Any:
-    """An ONNX Runtime session of the current weights (dev scoring runs ~10x faster in it);
+    """A float32 ONNX Runtime session of the current weights (dev scoring runs ~10x faster in it);
     None without the ``onnx`` package."""
     try:
         from seedner.model.onnx_encoder import encoder_graph

@@ -8,7 +8,7 @@ keeps the file small (the graph holds the GRU and the output layer, ~2.5 MB).
 
 Graph: ``x`` (batch, time, features) float32 and ``order`` (batch, time, 1) int64 →
 ``emissions`` (batch, time, labels). Written with the ``onnx`` package (needed only to save a
-model); run by :mod:`seedner.model.onnx_tagger` with ``onnxruntime``.
+model); run by :mod:`seedner.model.onnx_tagger` in OpenVINO or ONNX Runtime.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A saved model's weights on disk: ``model.safetensors`` (half precision).
 
 safetensors is read by torch for training and by NumPy alone for inference, so tagging with
-ONNX Runtime never imports torch (about 220 MB and two seconds per process). Models saved
+the ONNX encoder never imports torch (about 220 MB and two seconds per process). Models saved
 before it existed hold a torch pickle, ``model.pt``, which only torch reads.
 """
 
