@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import orjson
@@ -196,27 +195,3 @@ def summary_tables(summary: CorpusSummary, top: int) -> list[RenderableType]:
             table.add_row(first, second, str(p.documents))
         out.append(table)
     return out
-
-
-def completed_ids(path: Path) -> set[str | int]:
-    """Ids already written to a JSONL output file, for ``--resume``.
-
-    A last line cut short by an interruption is removed from the file, so that document
-    is done again and the file stays valid JSON Lines.
-    """
-    if not path.exists():
-        return set()
-    data = path.read_bytes()
-    complete = data[: data.rfind(b"\n") + 1]
-    if len(complete) != len(data):
-        with open(path, "r+b") as handle:
-            handle.truncate(len(complete))
-    done: set[str | int] = set()
-    for line in complete.splitlines():
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(record, dict) and "id" in record:
-            done.add(record["id"])
-    return done

@@ -40,6 +40,7 @@ class InputPlan:
     sizes: dict[str, int] = field(default_factory=dict)  # bytes of each file, by document id
     documents: int | None = 0
     total_bytes: int | None = 0
+    read_bytes: int = 0  # bytes read so far by read_documents (for progress)
 
     def _add_file(self, path: Path, input_format: InputFormat) -> None:
         self.items.append(path)
@@ -153,7 +154,7 @@ def read_documents(
         if item == STDIN:
             stream = stdin or sys.stdin.buffer
             if input_format == "jsonl" and encoding is None:
-                yield from _records(stream, "<stdin>", on_error)
+                yield from _records(stream, "<stdin>", on_error, plan)
             else:
                 data = stream.read()
                 yield from _documents_from_bytes(
@@ -161,7 +162,7 @@ def read_documents(
                 )
         else:
             yield from _documents_from_file(
-                Path(item), input_format, encoding, on_error, on_warning
+                Path(item), input_format, encoding, on_error, on_warning, plan
             )
 
 
@@ -171,17 +172,19 @@ def _documents_from_file(
     encoding: str | None,
     on_error: ErrorSink,
     on_warning: ErrorSink | None,
+    plan: InputPlan,
 ) -> Iterator[Document]:
     fmt = _format_of(path, input_format)
     try:
         if fmt == "jsonl" and encoding is None:
             with open(path, "rb") as stream:
-                yield from _records(stream, str(path), on_error)
+                yield from _records(stream, str(path), on_error, plan)
             return
         data = path.read_bytes()
     except OSError as exc:
         on_error(f"{path}: cannot read ({exc.strerror or exc})")
         return
+    plan.read_bytes += len(data)
     yield from _documents_from_bytes(
         data, str(path), str(path), fmt, encoding, on_error, on_warning
     )
@@ -212,9 +215,14 @@ def _documents_from_bytes(
         yield Document(doc_id, text)
 
 
-def _records(stream: BinaryIO, label: str, on_error: ErrorSink) -> Iterator[Document]:
-    """One document per JSON Lines record ``{"id": ..., "text": ...}``; blank lines skipped."""
+def _records(
+    stream: BinaryIO, label: str, on_error: ErrorSink, plan: InputPlan | None = None
+) -> Iterator[Document]:
+    """One document per JSON Lines record ``{"id": ..., "text": ...}``; blank lines skipped.
+    ``plan.read_bytes`` counts the bytes read."""
     for lineno, raw in enumerate(stream, 1):
+        if plan is not None:
+            plan.read_bytes += len(raw)
         line = raw.removeprefix(b"\xef\xbb\xbf") if lineno == 1 else raw
         if not line.strip():
             continue

@@ -1,8 +1,9 @@
 """The progress display of batch runs, on stderr, and the summary line that ends them.
 
 Shown only when stderr is a terminal. With files and folders the totals are known before
-reading (documents and bytes), so the display has a bar, a percentage and an ETA; with stdin
-or JSON Lines it counts what is done. Output to the same terminal is printed while the
+reading (documents and bytes), so the display has a bar, a percentage and an ETA; JSON Lines
+files have a bar by bytes read (their records are counted as they come); stdin counts what is
+done. Output to the same terminal is printed while the
 display is paused (cleared), so a table never starts on the progress line.
 """
 
@@ -36,6 +37,11 @@ class Progress:
         self.shares_terminal = shares_terminal
         self.docs = self.chars = self.entities = self.bytes = 0
         self.started = time.perf_counter()
+        self.cancelled = False  # the run was cut short: no summary line
+
+    def cancel(self) -> None:
+        """The run ends early (interrupted, output failed): no summary line at the end."""
+        self.cancelled = True
 
     @property
     def total_documents(self) -> int | None:
@@ -59,6 +65,8 @@ class Progress:
         if self.total_documents is not None and self.plan is not None:
             # every input is a file, one document each: its id is its path
             self.bytes += self.plan.sizes.get(str(result.id), 0)
+        elif self.plan is not None:  # JSON Lines: the bytes read so far (a batch ahead)
+            self.bytes = self.plan.read_bytes
         if self.bar is not None:
             self.bar.update(self.task, completed=self.bytes, description=self.description())
 
@@ -113,7 +121,7 @@ def progress_display(
     )
     from rich.progress import Progress as Bar
 
-    known = plan is not None and plan.documents is not None
+    known = plan is not None and plan.total_bytes is not None
     columns: tuple[Any, ...] = (SpinnerColumn(), TextColumn("{task.description}"))
     if known:
         columns += (
@@ -132,5 +140,6 @@ def progress_display(
         progress.bar = bar
         progress.task = bar.add_task(progress.description(), total=total)
         yield progress
-    sys.stderr.write(progress.summary_line(errors.count if errors is not None else 0) + "\n")
-    sys.stderr.flush()
+    if not progress.cancelled:
+        sys.stderr.write(progress.summary_line(errors.count if errors is not None else 0) + "\n")
+        sys.stderr.flush()
