@@ -8,7 +8,13 @@ the text exactly — the DOM ``textContent`` of a document's text block equals t
 exception is U+0000, which HTML cannot carry at all: it is shown as U+FFFD.
 
 The page is written as results arrive (:class:`HtmlSink`); only the document list and the
-corpus counts wait for the end, and CSS places them before the documents.
+corpus counts wait for the end, and CSS places them before the documents (links at the top of
+the page reach them first from the keyboard).
+
+Entity marks are not focusable, so tabbing through a page of many documents stops only at the
+links to the document list and corpus, one disclosure per document and the document list.
+A document's disclosure lists its mentions as links; following one scrolls to the mark and
+shows its details (CSS ``:target``), as hovering it does.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ def escape_text(text: str) -> str:
 
 
 def _style() -> str:
+    # A narrow window wraps the header taller than the targets' scroll margin: there it scrolls
+    # away instead of sticking.
     marks = "\n".join(
         f".e-{kind}{{background:{bg};border-bottom:2px solid {fg}}}"
         f" .k-{kind}{{background:{bg};border-color:{fg}}}"
@@ -64,6 +72,7 @@ body{margin:0;display:grid;grid-template-columns:19rem minmax(0,1fr);
 header{grid-area:head;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap;
  padding:.6rem 1.2rem;background:#1d2430;color:#fff;position:sticky;top:0;z-index:2}
 header h1{font-size:1.1rem;margin:0}
+header a{color:#fff}
 .legend{display:flex;gap:.6rem;flex-wrap:wrap;margin:0;padding:0;list-style:none}
 .key{padding:.05rem .5rem;border-radius:.25rem;border-bottom:2px solid;color:#1d2430}
 nav{grid-area:nav;position:sticky;top:3rem;align-self:start;max-height:calc(100vh - 3.5rem);
@@ -73,6 +82,7 @@ nav li{margin:.3rem 0;overflow-wrap:anywhere}
 nav a{color:#1d4f91}
 #corpus{grid-area:corpus}
 main{grid-area:docs;min-width:0}
+section.doc,#corpus{scroll-margin-top:3.5rem}
 section{background:#fff;margin:1rem;padding:1rem 1.2rem;border-radius:.4rem;
  box-shadow:0 1px 3px #0002}
 h2{font-size:1rem;margin:0 0 .4rem;overflow-wrap:anywhere}
@@ -80,12 +90,15 @@ h3{font-size:.9rem;margin:.8rem 0 .3rem}
 .counts{color:#555;font-size:.85rem;margin:0 0 .5rem}
 .found{font-size:.85rem;margin:.2rem 0}
 .found b{display:inline-block;min-width:2.6rem}
+.jump{font-size:.85rem;margin:.3rem 0}
+.jump summary{cursor:pointer;color:#1d4f91}
+.jump a{display:inline-block;color:#1d2430;margin-right:.4rem}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.9;unicode-bidi:isolate;
  border-top:1px solid #e3e5e8;padding-top:.6rem;margin-top:.6rem}
 mark{position:relative;color:inherit;border-radius:.15rem;padding:0 .05rem;
- unicode-bidi:isolate;cursor:help}
-mark:hover,mark:focus{outline:2px solid #1d2430;outline-offset:1px}
-mark:hover::after,mark:focus::after{content:attr(data-tip);position:absolute;left:0;
+ unicode-bidi:isolate;cursor:help;scroll-margin-top:6rem}
+mark:hover,mark:target{outline:2px solid #1d2430;outline-offset:1px}
+mark:hover::after,mark:target::after{content:attr(data-tip);position:absolute;left:0;
  top:1.7em;z-index:3;background:#1d2430;color:#fff;font-size:.75rem;line-height:1.4;
  white-space:pre;padding:.2rem .45rem;border-radius:.25rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.2rem 0}
@@ -94,6 +107,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .tops{display:flex;flex-wrap:wrap;gap:.4rem 2rem;align-items:flex-start}
 .tops h3{margin-top:.2rem}
 .bar{display:inline-block;height:.7rem;vertical-align:middle}
+@media (max-width:60em){header{position:static}nav{top:0;max-height:100vh}}
 """
         + marks
     )
@@ -116,23 +130,37 @@ def _tip(e: Entity) -> str:
     return f"{e.type} · {norm}\nlabel {e.label} · {e.start}–{e.end}"
 
 
-def highlight(text: str, entities: Iterable[Entity]) -> str:
-    """The escaped text with each entity in a ``<mark>``; nested spans nest, and a span that
-    crosses the end of the one enclosing it is left unmarked (models here never produce one)."""
-    out: list[str] = []
-    pos = 0
+def marked(entities: Iterable[Entity]) -> list[Entity]:
+    """The entities that get a mark, in text order (outer before inner): all but empty spans
+    and a span that crosses the end of the one enclosing it (models here never produce one)."""
+    kept: list[Entity] = []
     open_ends: list[int] = []
     for e in sorted(entities, key=lambda e: (e.start, -e.end)):
         while open_ends and open_ends[-1] <= e.start:
+            open_ends.pop()
+        if e.end <= e.start or (open_ends and e.end > open_ends[-1]):
+            continue
+        kept.append(e)
+        open_ends.append(e.end)
+    return kept
+
+
+def highlight(text: str, entities: Iterable[Entity], ids: str | None = None) -> str:
+    """The escaped text with each of :func:`marked` entities in a ``<mark>``, nested ones
+    nesting; with ``ids``, the n-th mark (from 1) has the id ``{ids}-{n}``."""
+    out: list[str] = []
+    pos = 0
+    open_ends: list[int] = []
+    for n, e in enumerate(marked(entities), 1):
+        while open_ends and open_ends[-1] <= e.start:
             out.append(escape_text(text[pos : open_ends[-1]]) + "</mark>")
             pos = open_ends.pop()
-        if e.start < pos or e.end <= e.start or (open_ends and e.end > open_ends[-1]):
-            continue  # empty, or crosses a mark already written
         out.append(escape_text(text[pos : e.start]))
         kind, tip = escape_text(e.type), escape_text(_tip(e))
         norm = escape_text(e.norm) if e.norm is not None else ""
+        anchor = f' id="{ids}-{n}"' if ids is not None else ""
         out.append(
-            f'<mark class="e e-{kind}" tabindex="0" data-type="{kind}" data-norm="{norm}"'
+            f'<mark{anchor} class="e e-{kind}" data-type="{kind}" data-norm="{norm}"'
             f' data-label="{escape_text(e.label)}" data-start="{e.start}" data-end="{e.end}"'
             f' title="{tip}" data-tip="{tip}">'
         )
@@ -143,6 +171,26 @@ def highlight(text: str, entities: Iterable[Entity]) -> str:
         pos = open_ends.pop()
     out.append(escape_text(text[pos:]))
     return "".join(out)
+
+
+def _jump(text: str, entities: list[Entity], ids: str) -> str:
+    """A closed disclosure listing a document's marks (``entities`` from :func:`marked`) by
+    type, in text order, each a link to its mark; closed, its links are not tab stops."""
+    if not entities:
+        return ""
+    rows = []
+    for kind in ENTITY_TYPES:
+        links = " ".join(
+            f'<a href="#{ids}-{n}">{escape_text(text[e.start : e.end])}</a>'
+            for n, e in enumerate(entities, 1)
+            if e.type == kind
+        )
+        if links:
+            rows.append(f'<p class="found"><b class="key k-{kind}">{kind}</b> {links}</p>')
+    return (
+        f'<details class="jump"><summary>Go to a mention ({len(entities):,})</summary>'
+        f"{''.join(rows)}</details>"
+    )
 
 
 def _found(result: DocumentResult) -> str:
@@ -172,19 +220,23 @@ class HtmlSink:
             '<meta name="referrer" content="no-referrer">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape_text(title)}</title>\n<style>{_style()}</style>\n</head>\n<body>\n"
-            f"<header><h1>{escape_text(title)}</h1>{_legend()}</header>\n<main>\n"
+            f"<header><h1>{escape_text(title)}</h1>{_legend()}"
+            '<a href="#documents">Document list</a><a href="#corpus">Corpus</a></header>\n'
+            "<main>\n"
         )
 
     def write(self, result: DocumentResult) -> None:
         n = len(self.listed) + 1
         self.listed.append((str(result.id), len(result.entities)))
         self.summary.add(result)
+        marks = marked(result.entities)
         self.stream.write(
             f'<section class="doc" id="doc-{n}">'
             f"<h2>{escape_text(str(result.id))}</h2>"
             f'<p class="counts">{len(result.text):,} characters, '
             f"{len(result.entities):,} mentions</p>{_found(result)}"
-            f'<div class="text" lang="zh">{highlight(result.text, result.entities)}</div>'
+            f"{_jump(result.text, marks, f'm{n}')}"
+            f'<div class="text" lang="zh">{highlight(result.text, marks, f"m{n}")}</div>'
             "</section>\n"
         )
         self.stream.flush()
@@ -195,8 +247,9 @@ class HtmlSink:
             for i, (doc_id, count) in enumerate(self.listed, 1)
         )
         self.stream.write(
-            f'</main>\n<nav aria-label="documents"><b>{_count(len(self.listed), "document")}</b>'
-            f"<ol>{items}</ol></nav>\n{self._corpus()}\n</body>\n</html>\n"
+            '</main>\n<nav id="documents" aria-label="documents">'
+            f"<b>{_count(len(self.listed), 'document')}</b><ol>{items}</ol></nav>\n"
+            f"{self._corpus()}\n</body>\n</html>\n"
         )
         self.stream.flush()
 
@@ -213,8 +266,9 @@ class HtmlSink:
             )
             if rows:
                 tops.append(
-                    f'<table><tr><th><span class="key k-{kind}">{kind}</span></th>'
-                    f"<th>mentions</th><th>documents</th></tr>{rows}</table>"
+                    f'<table><tr><th scope="col"><span class="key k-{kind}">{kind}</span></th>'
+                    f'<th scope="col">mentions</th><th scope="col">documents</th></tr>'
+                    f"{rows}</table>"
                 )
         parts = [
             f'<section id="corpus"><h2>Corpus: {_count(s.documents, "document")}</h2>'
@@ -229,7 +283,10 @@ class HtmlSink:
                 "</span></td></tr>"
                 for m in timeline
             )
-            parts.append(f"<div><h3>Dates by month</h3><table>{rows}</table></div>")
+            parts.append(
+                '<div><h3>Dates by month</h3><table><tr><th scope="col">month</th>'
+                f'<th scope="col" colspan="2">mentions</th></tr>{rows}</table></div>'
+            )
         pairs = s.pairs(self.top)
         if pairs:
             rows = "".join(
@@ -240,7 +297,8 @@ class HtmlSink:
             )
             parts.append(
                 "<div><h3>Named in the same documents</h3>"
-                f"<table><tr><th></th><th></th><th>documents</th></tr>{rows}</table></div>"
+                '<table><tr><th scope="col">person</th><th scope="col">named with</th>'
+                f'<th scope="col">documents</th></tr>{rows}</table></div>'
             )
         parts.append("</div>")
         if s.years_only:
