@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 
 from seedner import __version__
 from seedner.cli import app
+from seedner.cli.evaluate import format_scores
 from seedner.decoding import DecodeError, decode_bytes
+from seedner.scoring import score
 
 from .helpers import ROOT, SEEDS, seed_text
 
@@ -228,3 +230,101 @@ def test_readme_documents_the_result_types_and_its_streaming_example_runs() -> N
         str(p.relative_to(ROOT)) for p in SEEDS.glob("*.txt")
     )
     assert all(int(line.split()[1]) > 0 for line in lines)
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["extract"], ["summary"], ["evaluate"], ["models"], ["train"]], ids=str
+)
+def test_help_shows_plain_metavars(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    text = result.stdout
+    assert "Usage: seedner" in text
+    assert not re.search(r"<(bool|str|int|float|path|dir|file|list)\b[^>]*>", text), text
+    assert not re.search(r"\{\w+\}", text), text  # no {inputs} in the usage line
+    # a flag has no metavar: its help follows its names directly
+    assert re.search(r"--help\s+-h\s+Show this message and exit", text), text
+
+
+def test_help_names_arguments_and_values_as_metavars() -> None:
+    extract = runner.invoke(app, ["extract", "--help"], env={"COLUMNS": "100"}).stdout
+    assert "Usage: seedner extract [OPTIONS] INPUTS..." in extract
+    assert re.search(r"\*\s+INPUTS\.\.\.\s+Files, folders", extract)
+    assert re.search(r"--format\s+-f\s+\[table\|jsonl\|csv\|html\]\s", extract)
+    assert re.search(r"--glob\s+TEXT\s", extract)
+    assert re.search(r"--output\s+-o\s+PATH\s", extract)
+    assert re.search(r"--quiet\s+-q\s+No progress", extract)
+    assert re.search(r"--resume\s+--no-resume\s+With -o FILE", extract)
+    summary = runner.invoke(app, ["summary", "--help"], env={"COLUMNS": "100"}).stdout
+    assert "Usage: seedner summary [OPTIONS] [FILE]..." in summary
+    assert re.search(r"--top\s+-n\s+N \[x>=1\]\s", summary)
+    train = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "100"}).stdout
+    assert "Usage: seedner train [OPTIONS] TRAIN DEV" in train
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["extract", str(SEEDS), "-f", "xml"], "invalid value for '--format' / '-f': 'xml'"),
+        (["extract", str(SEEDS), "--bogus"], "no such option: --bogus"),
+        (["extract", str(SEEDS), "--types"], "option '--types' requires an argument"),
+        (["extract"], "missing argument 'INPUTS...'"),
+        (["evaluate"], "missing argument 'GOLD'"),
+        (["summary", "-n", "0"], "invalid value for '--top' / '-n'"),
+        (["train", "a.tsv"], "missing argument 'DEV'"),
+        (["nosuch"], "no such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"seedner: error: {message}"), line
+
+
+def test_usage_error_from_the_installed_command() -> None:
+    proc = subprocess.run(
+        [*SEEDNER, "extract", "seeds", "-f", "xml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        "seedner: error: invalid value for '--format' / '-f':"
+        " 'xml' is not one of 'table', 'jsonl', 'csv', 'html'\n"
+    )
+
+
+def test_summary_of_a_text_file_is_one_error(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("会议纪要\n\n今天上午，李鹏在北京会见了客人。\n" * 20, encoding="utf-8")
+    result = runner.invoke(app, ["summary", str(notes), "--json"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"seedner: error: {notes}: not seedner JSON Lines output (line 1: '会议纪要');"
+        " summary reads what `seedner extract -f jsonl` writes"
+    ]
+    assert orjson.loads(result.stdout)["documents"] == 0
+
+
+def test_evaluate_heading_is_not_wrapped_mid_phrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    gold = Path("msra-dev-first-300-sentences-gold.tsv")  # the heading is wider than the table
+    gold.write_text("李\tB-PER\n鹏\tI-PER\n在\tO\n北\tB-LOC\n京\tI-LOC\n\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{gold}: 1 documents, exact span match"
+    assert "┏" in lines[1]  # the table follows at once
+    long = "/data/corpora/people-daily-1998/annotated/with-a-long-name/dev.tsv"
+    scores = score([[(0, 2, "PER")]], [[(0, 2, "PER")]], ["PER"])
+    monkeypatch.setenv("COLUMNS", "80")
+    format_scores(scores, long)
+    assert capsys.readouterr().out.splitlines()[:2] == [f"{long}:", "1 documents, exact span match"]

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from seedner import __version__
+from seedner.cli.common import Command, Group
 from seedner.cli.evaluate import evaluate_command
 from seedner.cli.extract import extract_command
 from seedner.cli.models import models_command
@@ -40,17 +41,18 @@ def closed_pipe_ends_quietly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 app = typer.Typer(
     name="seedner",
+    cls=Group,
     help="People, organizations, places and dates from Chinese documents.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("extract")(closed_pipe_ends_quietly(extract_command))
-app.command("summary")(closed_pipe_ends_quietly(summary_command))
-app.command("evaluate")(closed_pipe_ends_quietly(evaluate_command))
-app.command("models")(closed_pipe_ends_quietly(models_command))
-app.command("train")(train_command)
+app.command("extract", cls=Command)(closed_pipe_ends_quietly(extract_command))
+app.command("summary", cls=Command)(closed_pipe_ends_quietly(summary_command))
+app.command("evaluate", cls=Command)(closed_pipe_ends_quietly(evaluate_command))
+app.command("models", cls=Command)(closed_pipe_ends_quietly(models_command))
+app.command("train", cls=Command)(train_command)
 
 
 def _print_version(value: bool) -> None:

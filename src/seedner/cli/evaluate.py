@@ -50,12 +50,18 @@ def evaluate_command(
 
 def format_scores(scores: Scores, title: str) -> None:
     """The score table, on stdout."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(
-        title=f"{title}: {scores.documents} documents, exact span match", title_justify="left"
-    )
+    console = Console()
+    # A line of its own, not the table's title: that wraps to the table's width, mid-phrase.
+    details = f"{scores.documents} documents, exact span match"
+    heading = f"{title}: {details}"
+    if cell_len(heading) > console.width:
+        heading = f"{title}:\n{details}"
+    console.print(heading, markup=False, highlight=False, soft_wrap=True)
+    table = Table()
     for column in ("type", "precision", "recall", "F1", "gold", "predicted"):
         table.add_column(column, justify="left" if column == "type" else "right")
     rows = [*scores.per_type.items(), ("micro", scores.micro)]
@@ -69,4 +75,4 @@ def format_scores(scores: Scores, title: str) -> None:
             str(s.n_pred),
             style="bold" if name == "micro" else None,
         )
-    Console().print(table)
+    console.print(table)

@@ -15,6 +15,7 @@ def summary_command(
     inputs: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional here
         typer.Argument(
+            metavar="FILE",
             help="JSON Lines written by `seedner extract -f jsonl`, or - for stdin (the default).",
             show_default=False,
         ),
@@ -74,20 +75,39 @@ def _read_results(names: list[str], on_error: ErrorLog) -> Iterator[list[dict[st
 
 
 def _records(stream: BinaryIO, label: str, on_error: ErrorLog) -> Iterator[list[dict[str, Any]]]:
-    import orjson
-
+    """A bad line is reported and skipped; a bad first line rejects the whole input instead,
+    which is then some other file (plain text, other JSON) and would give an error per line."""
+    started = False
     for lineno, line in enumerate(stream, 1):
         if not line.strip():
             continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            on_error(f"{label}:{lineno}: malformed JSON ({exc.args[0].split(':')[0]})")
-            continue
-        entities = record.get("entities") if isinstance(record, dict) else None
-        if not isinstance(entities, list) or not all(
-            isinstance(e, dict) and isinstance(e.get("type"), str) for e in entities
-        ):
-            on_error(f'{label}:{lineno}: not a result of extract (no "entities" list with types)')
-            continue
-        yield entities
+        entities, problem = _entities(line)
+        if entities is not None:
+            started = True
+            yield entities
+        elif started:
+            on_error(f"{label}:{lineno}: {problem}")
+        else:
+            text = line.decode("utf-8", "replace").strip()
+            excerpt = text if len(text) <= 40 else text[:39] + "…"
+            on_error(
+                f"{label}: not seedner JSON Lines output (line {lineno}: {excerpt!r});"
+                " summary reads what `seedner extract -f jsonl` writes"
+            )
+            return
+
+
+def _entities(line: bytes) -> tuple[list[dict[str, Any]] | None, str]:
+    """The entities of one line of extract's output, or None and what is wrong with it."""
+    import orjson
+
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return None, f"malformed JSON ({exc.args[0].split(':')[0]})"
+    entities = record.get("entities") if isinstance(record, dict) else None
+    if not isinstance(entities, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("type"), str) for e in entities
+    ):
+        return None, 'not a result of extract (no "entities" list with types)'
+    return entities, ""
