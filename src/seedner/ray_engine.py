@@ -8,7 +8,9 @@ reports them. ``map_batches`` hands the
 items to :class:`ExtractActor` actors, which load the model once each, read their items with
 seedner's own readers and return one row per document (its JSON line) or per bad input (its
 error line). The driver receives the rows in input order (``preserve_order``) and writes them:
-stdout, one file (``-o FILE``) or a folder of shards (``-o DIR``).
+stdout, one file (``-o FILE``) or a folder of shards (``-o DIR``). On a terminal it shows the
+local engine's progress display and closing summary line on stderr. A local Ray it started
+is stopped, its processes gone, before it returns.
 
 Ray is imported only here, and this module only for ``--engine ray``.
 """
@@ -23,12 +25,16 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from seedner.api import BATCH_CHARS
 from seedner.loading.devices import names_gpu
 from seedner.sources import STDIN, InputPlan, _records, plan_inputs, read_documents
-from seedner.types import Document
+from seedner.types import Document, DocumentResult
+
+if TYPE_CHECKING:
+    from seedner.cli.common import ErrorLog
+    from seedner.cli.progress import Progress
 
 INSTALL_HINT = '--engine ray needs Ray Data: pip install "seedner[ray]"'
 # Work items of a few MB (a minute or so of one actor's time) keep every actor busy.
@@ -37,6 +43,7 @@ GROUP_BYTES = 4 << 20  # consecutive text files are grouped into items of about 
 GROUP_FILES = 1000
 SHARD_LINES = 100_000  # documents per shard with -o DIR
 ROW_CHARS = BATCH_CHARS  # an actor returns its rows about every this many characters
+EXIT_WAIT_S = 10.0  # how long the stopped Ray's processes get to exit before they are killed
 
 
 class RayUsageError(ValueError):
@@ -54,9 +61,23 @@ def import_ray() -> Any:
 
 # -- the driver: work items -------------------------------------------------------------------
 def _item(
-    seq: int, kind: str, names: list[str], start: int = 0, end: int = 0, line: int = 1
+    seq: int,
+    kind: str,
+    names: list[str],
+    sizes: list[int],
+    start: int = 0,
+    end: int = 0,
+    line: int = 1,
 ) -> dict[str, Any]:
-    return {"seq": seq, "kind": kind, "names": names, "start": start, "end": end, "line": line}
+    return {
+        "seq": seq,
+        "kind": kind,
+        "names": names,
+        "sizes": sizes,  # bytes of each file, or of the slice: for the progress display
+        "start": start,
+        "end": end,
+        "line": line,
+    }
 
 
 def jsonl_ranges(path: Path, limit: int = RANGE_BYTES) -> Iterator[tuple[int, int, int]]:
@@ -88,6 +109,7 @@ def work_items(
     :data:`GROUP_BYTES` each) and line-aligned slices of JSON Lines files."""
     seq = 0
     group: list[str] = []
+    sizes: list[int] = []
     group_bytes = 0
     for file in map(Path, files):
         fmt = input_format
@@ -100,17 +122,18 @@ def work_items(
             size, ranges = 0, []  # the actor reads it again and reports why it cannot
         whole = fmt == "text" or encoding is not None or not ranges
         if group and (not whole or group_bytes + size > GROUP_BYTES or len(group) >= GROUP_FILES):
-            yield _item(seq, "files", group)
-            seq, group, group_bytes = seq + 1, [], 0
+            yield _item(seq, "files", group, sizes)
+            seq, group, sizes, group_bytes = seq + 1, [], [], 0
         if whole:
             group.append(str(file))
+            sizes.append(size)
             group_bytes += size
             continue
         for start, end, line in ranges:
-            yield _item(seq, "range", [str(file)], start, end, line)
+            yield _item(seq, "range", [str(file)], [end - start], start, end, line)
             seq += 1
     if group:
-        yield _item(seq, "files", group)
+        yield _item(seq, "files", group, sizes)
 
 
 # -- the actors -------------------------------------------------------------------------------
@@ -148,18 +171,34 @@ def read_item(
 
 
 class _Rows:
-    """An actor's output rows in order: a document's JSON line, or an error or warning line."""
+    """An actor's output rows in order: a document's JSON line, or an error or warning line.
+    For the progress display, a document's row also counts its characters and entities, and
+    any row can count input bytes it completes (a row with nothing else ends a work item)."""
 
     def __init__(self) -> None:
         self.line: list[bytes] = []
         self.error: list[str] = []
         self.warning: list[str] = []
-        self.chars = 0
+        self.bytes: list[int] = []
+        self.chars: list[int] = []
+        self.entities: list[int] = []
+        self.pending = 0  # characters since the last take()
 
-    def add(self, line: bytes = b"", error: str = "", warning: str = "") -> None:
+    def add(
+        self,
+        line: bytes = b"",
+        error: str = "",
+        warning: str = "",
+        result: DocumentResult | None = None,
+        done_bytes: int = 0,
+    ) -> None:
         self.line.append(line)
         self.error.append(error)
         self.warning.append(warning)
+        self.bytes.append(done_bytes)
+        self.chars.append(len(result.text) if result else 0)
+        self.entities.append(len(result.entities) if result else 0)
+        self.pending += self.chars[-1]
 
     def take(self) -> Any:
         import pyarrow as pa
@@ -169,6 +208,9 @@ class _Rows:
                 "line": pa.array(self.line, pa.binary()),
                 "error": pa.array(self.error, pa.string()),
                 "warning": pa.array(self.warning, pa.string()),
+                "bytes": pa.array(self.bytes, pa.int64()),
+                "chars": pa.array(self.chars, pa.int64()),
+                "entities": pa.array(self.entities, pa.int64()),
             }
         )
         self.__init__()  # type: ignore[misc]
@@ -216,11 +258,17 @@ class ExtractActor:
             )
             if self.done:
                 docs = (d for d in docs if d.id not in self.done)
+            # a text file is one document whose id is its path: done when its row is
+            sizes = dict(zip(item["names"], item["sizes"])) if item["kind"] == "files" else {}
+            left = sum(item["sizes"])
             for result in self.extractor.iter_results(docs):
-                rows.add(jsonl_line(result))
-                rows.chars += len(result.text)
-                if rows.chars >= ROW_CHARS:
+                size = sizes.pop(str(result.id), 0)
+                left -= size
+                rows.add(jsonl_line(result), result=result, done_bytes=size)
+                if rows.pending >= ROW_CHARS:
                     yield rows.take()
+            if left:  # JSON Lines, and files that failed or were skipped
+                rows.add(done_bytes=left)
         if rows.line:
             yield rows.take()
 
@@ -296,74 +344,142 @@ def run_ray(
     glob: str,
     input_format: str,
     encoding: str | None,
-    fmt: str,
+    fmt: str = "jsonl",
     address: str | None,
     on_error: Callable[[str], None],
     on_warning: Callable[[str], None],
+    quiet: bool = False,
 ) -> int:
     """Run the extraction as a Ray Data job; the exit status (0, or 1 if an input failed).
 
     Joins the cluster at ``address``, or the Ray instance this process already started, or
-    starts a local one (and stops it at the end).
+    starts a local one (and stops it at the end, once its processes have exited). Unless
+    ``quiet``, a terminal on stderr shows the progress and the closing summary line.
     """
     if fmt != "jsonl":
         raise RayUsageError("--engine ray writes JSON Lines (-f jsonl)")
     if STDIN in inputs:
         raise RayUsageError("--engine ray reads files and folders; give stdin to --engine local")
     ray = import_ray()
+    from seedner.cli.progress import progress_display
     from seedner.workers import check_model
 
     check_model(model, device)
     fixed_actors = parse_actors(workers, device)
-    failed = 0
-
-    def error(message: str) -> None:
-        nonlocal failed
-        failed = 1
-        on_error(message)
-
-    plan = plan_inputs(inputs, glob=glob, input_format=input_format, on_error=error)  # type: ignore[arg-type]
+    errors = _counting(on_error)
+    plan = plan_inputs(inputs, glob=glob, input_format=input_format, on_error=errors)  # type: ignore[arg-type]
     items = list(work_items(plan.items, input_format=input_format, encoding=encoding))
-    if not items:
-        return failed
-    started = not ray.is_initialized()
-    if started:
+    on_terminal = output is None and sys.stdout.isatty()
+    with progress_display(not quiet, plan, errors, on_terminal) as progress:
+        if not items:
+            return 1 if errors.count else 0
+        _describe(progress, "starting Ray")
+        with _ray_session(ray, address):
+            _quiet_ray(ray)
+            gpu = names_gpu(device)
+            on_cluster = bool(address or os.environ.get("RAY_ADDRESS"))
+            actors = fixed_actors or auto_actors(ray, device)
+            _describe(progress, "starting actors")
+            with warnings.catch_warnings():  # max_restarts has no named parameter yet
+                warnings.simplefilter("ignore", DeprecationWarning)
+                dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+                    ExtractActor,
+                    batch_size=1,
+                    batch_format="pyarrow",
+                    compute=ray.data.ActorPoolStrategy(size=min(actors, len(items))),
+                    num_cpus=1,
+                    num_gpus=1 if gpu else 0,
+                    # On a cluster a lost actor is restarted; on one machine there is no node to
+                    # lose, and Ray would log an error line about restarting actors
+                    # (ray-project/ray#53727).
+                    max_restarts=-1 if on_cluster else 0,
+                    fn_constructor_kwargs={
+                        "model": model,
+                        "types": types,
+                        "ref_date": ref_date,
+                        "device": device,
+                        "threads": 1,
+                        "input_format": input_format,
+                        "encoding": encoding,
+                        "done": frozenset(done),
+                        "cwd": os.getcwd(),
+                    },
+                )
+            _write(dataset, output, bool(done), errors, on_warning, progress)
+            _describe(progress, "stopping Ray")
+    return 1 if errors.count else 0
+
+
+def _counting(report: Callable[[str], None]) -> ErrorLog:
+    """An :class:`ErrorLog` (what the summary line counts) that hands its lines to ``report``."""
+    from seedner.cli.common import ErrorLog
+
+    class Counting(ErrorLog):
+        def __call__(self, message: str) -> None:
+            self.count += 1
+            report(message)
+
+    return Counting()
+
+
+@contextlib.contextmanager
+def _ray_session(ray: Any, address: str | None) -> Iterator[None]:
+    """Ray for the job: the instance this process already joined, else a new connection
+    (``address``, ``RAY_ADDRESS`` or a local Ray started here). A local Ray is stopped at the
+    end and its processes, workers included, waited for: the command must not end before
+    them. A cluster is only disconnected from."""
+    if ray.is_initialized():
+        yield
+        return
+    import psutil  # shipped with Ray
+
+    me = psutil.Process()
+    before = {child.pid for child in me.children()}
+    try:
         ray.init(
             address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR"
         )
-    try:
-        _quiet_ray(ray)
-        gpu = names_gpu(device)
-        on_cluster = bool(address or os.environ.get("RAY_ADDRESS"))
-        actors = fixed_actors or auto_actors(ray, device)
-        with warnings.catch_warnings():  # max_restarts has no named parameter yet
-            warnings.simplefilter("ignore", DeprecationWarning)
-            dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-                ExtractActor,
-                batch_size=1,
-                batch_format="pyarrow",
-                compute=ray.data.ActorPoolStrategy(size=min(actors, len(items))),
-                num_cpus=1,
-                num_gpus=1 if gpu else 0,
-                # On a cluster a lost actor is restarted; on one machine there is no node to lose,
-                # and Ray would log an error line about restarting actors (ray-project/ray#53727).
-                max_restarts=-1 if on_cluster else 0,
-                fn_constructor_kwargs={
-                    "model": model,
-                    "types": types,
-                    "ref_date": ref_date,
-                    "device": device,
-                    "threads": 1,
-                    "input_format": input_format,
-                    "encoding": encoding,
-                    "done": frozenset(done),
-                    "cwd": os.getcwd(),
-                },
-            )
-        return max(failed, _write(dataset, output, bool(done), error, on_warning))
+        yield
     finally:
-        if started:
-            ray.shutdown()
+        # What ray.init started here (nothing when it joined a cluster) and their children:
+        # the raylet's workers are not direct children of this process.
+        started = [child for child in me.children() if child.pid not in before]
+        ours = [*started, *(p for child in started for p in _descendants(child))]
+        ray.shutdown()
+        _, alive = psutil.wait_procs(ours, timeout=EXIT_WAIT_S)
+        for process in alive:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        psutil.wait_procs(alive, timeout=EXIT_WAIT_S)
+
+
+def _descendants(process: Any) -> list[Any]:
+    import psutil
+
+    try:
+        return list(process.children(recursive=True))
+    except psutil.Error:
+        return []
+
+
+def _describe(progress: Progress, what: str) -> None:
+    """What the run waits for (Ray starting or stopping, the first rows), after the counts once
+    there are some; the next batch counted shows the counts alone."""
+    if progress.bar is not None:
+        text = f"{progress.description()} · {what}" if progress.docs else what
+        progress.bar.update(progress.task, description=text)
+
+
+def _advance(progress: Progress, batch: Any) -> None:
+    """Count a batch's documents and input bytes, as :meth:`Progress.advance` counts a result."""
+    progress.docs += sum(1 for line in batch["line"].to_pylist() if line)
+    progress.chars += sum(batch["chars"].to_pylist())
+    progress.entities += sum(batch["entities"].to_pylist())
+    progress.bytes += sum(batch["bytes"].to_pylist())
+    if progress.bar is not None:
+        progress.bar.update(
+            progress.task, completed=progress.bytes, description=progress.description()
+        )
 
 
 def _write(
@@ -372,9 +488,10 @@ def _write(
     append: bool,
     on_error: Callable[[str], None],
     on_warning: Callable[[str], None],
-) -> int:
-    """Rows in input order to stdout, ``output`` or its shards; 1 if a row was an error."""
-    failed = 0
+    progress: Progress,
+) -> None:
+    """Rows in input order to stdout, ``output`` or its shards; error and warning rows to
+    ``on_error`` and ``on_warning``."""
     with contextlib.ExitStack() as stack:
         sink: ShardWriter | IO[bytes]
         if output is not None and output.is_dir():
@@ -386,13 +503,13 @@ def _write(
             sink = sys.stdout.buffer
         for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
             columns = (batch[name].to_pylist() for name in ("line", "error", "warning"))
-            for line, error, warning in zip(*columns):
-                if error:
-                    on_error(error)
-                    failed = 1
-                elif warning:
-                    on_warning(warning)
-                else:
-                    sink.write(line)
-            sink.flush()
-    return failed
+            with progress.paused():
+                for line, error, warning in zip(*columns):
+                    if error:
+                        on_error(error)
+                    elif warning:
+                        on_warning(warning)
+                    elif line:
+                        sink.write(line)
+                sink.flush()
+            _advance(progress, batch)
