@@ -5,6 +5,9 @@ default, a number of workers, and the Ray engine, each run as its own command.
     python benchmarks/scale.py --sizes 10,100,1000       # ... and 1 GB
     python benchmarks/scale.py --sizes 10 --configs 1,2,auto,ray
 
+The table is printed and written to benchmarks/results/scale-DATE.md (--results), with the
+command, the CPUs and what --workers auto chose; the README's *Scaling* table is that file.
+
 The corpus is one JSON Lines file of records of about 2,000 characters, made by repeating the
 paragraphs of seeds/ (public news text) until the file has the size asked for (MB of UTF-8);
 it is built once in --work-dir and reused. Speed is characters of input text per second of
@@ -170,12 +173,16 @@ def main() -> None:
         "--configs", default="1,auto,ray", help="numbers of workers, auto, ray; comma-separated"
     )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/seedner-scale"))
+    parser.add_argument(
+        "--results", type=Path, default=ROOT / "benchmarks" / "results", help="where the table goes"
+    )
     args = parser.parse_args()
     from seedner.workers import auto_workers, cpu_count
 
     args.work_dir.mkdir(parents=True, exist_ok=True)
     configs = args.configs.split(",")
-    print(f"{cpu_count()} CPUs; --workers auto = {auto_workers()} here", flush=True)
+    machine = f"{cpu_count()} CPUs; --workers auto = {auto_workers()} here"
+    print(machine, flush=True)
     rows = []
     for size in (float(s) for s in args.sizes.split(",")):
         corpus = args.work_dir / f"corpus-{size:g}MB.jsonl"
@@ -201,17 +208,35 @@ def main() -> None:
                 f"(1st half {m.peak_first_half_mb:,.0f}, 2nd {m.peak_second_half_mb:,.0f}) {same}",
                 flush=True,
             )
-    print(
-        "\n| corpus | configuration | wall s | chars/s | speed vs 1st | CPU s "
-        "| peak memory (1st half / 2nd half of the run) | output |"
-    )
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+    lines = [
+        "| corpus | configuration | wall s | chars/s | speed vs 1st | CPU s "
+        "| peak memory, all processes (1st half / 2nd half of the run) | output |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
     for size_label, config, m, speed, ratio, same in rows:
-        print(
-            f"| {size_label} | {config} | {m.seconds:,.0f} | {speed:,.0f} | {ratio:.2f} "
-            f"| {m.cpu_seconds:,.0f} | {m.peak_mb:,.0f} MB ({m.peak_first_half_mb:,.0f} / "
-            f"{m.peak_second_half_mb:,.0f}) | {same or 'reference'} |"
+        lines.append(
+            f"| {size_label} | {_config_label(config)} | {m.seconds:,.0f} | {speed:,.0f} "
+            f"| {ratio:.2f} | {m.cpu_seconds:,.0f} | {m.peak_mb:,.0f} MB "
+            f"({m.peak_first_half_mb:,.0f} / {m.peak_second_half_mb:,.0f}) "
+            f"| {same or 'reference'} |"
         )
+    table = "\n".join(lines)
+    print("\n" + table)
+    args.results.mkdir(parents=True, exist_ok=True)
+    report = args.results / f"scale-{time.strftime('%Y-%m-%d')}.md"
+    command = " ".join(["python benchmarks/scale.py", *sys.argv[1:]])
+    report.write_text(f"`{command}`: {machine}.\n\n{table}\n", encoding="utf-8")
+    print(f"\nwritten to {report}")
+
+
+def _config_label(config: str) -> str:
+    if config == "ray":
+        return "`--engine ray`"
+    if config == "auto":
+        from seedner.workers import auto_workers
+
+        return f"`--workers auto` ({auto_workers()})"
+    return "1 process" if config == "1" else f"`--workers {config}`"
 
 
 def _same(a: Path, b: Path) -> bool:

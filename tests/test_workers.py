@@ -185,9 +185,15 @@ def test_bad_worker_counts_are_usage_errors(value: str, engine: str) -> None:
     assert result.stderr == f"seedner: error: --workers {value!r}: give a positive number or auto\n"
 
 
-def test_auto_is_one_worker_per_cpu() -> None:
+def test_auto_never_runs_more_threads_than_cpus() -> None:
+    """auto: workers × encoder threads within the CPUs; on two CPUs one process (two workers
+    were no faster there)."""
     assert auto_workers(cpus=1) == 1
-    assert auto_workers(cpus=2) == 2
+    assert auto_workers(cpus=2) == 1
+    assert auto_workers(cpus=3) == 1
+    assert auto_workers(cpus=8) == 4
+    for cpus in range(2, 65):
+        assert auto_workers(cpus=cpus) * seedner.workers.THREADS_PER_WORKER <= cpus
     assert auto_workers(cpus=64) == seedner.workers.AUTO_MAX_WORKERS
     assert auto_workers("cuda", cpus=16) == 1
     assert parse_workers("auto") == auto_workers()

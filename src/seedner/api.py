@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 from seedner.dates import choose_reference, parse_date
 from seedner.dates.entities import merge_dates, renormalize_model_date, rule_dates
@@ -14,7 +15,14 @@ from seedner.loading.labels import canonical_type
 from seedner.normalize import Normalized, normalize
 from seedner.postprocess import postprocess
 from seedner.spans import Mention, canonical_form, tidy_span
-from seedner.types import ENTITY_TYPES, Document, DocumentResult, Entity
+from seedner.types import (
+    ENTITY_TYPES,
+    Document,
+    DocumentResult,
+    Entity,
+    EntityStream,
+    StreamedResult,
+)
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
 
@@ -66,14 +74,30 @@ class Extractor:
         """Extract from a list of documents; results in input order."""
         return list(self.iter_results(documents))
 
+    @overload
     def iter_results(
-        self, documents: Iterable[Document], batch_chars: int = BATCH_CHARS
-    ) -> Iterator[DocumentResult]:
+        self,
+        documents: Iterable[Document],
+        batch_chars: int = ...,
+        *,
+        stream: Literal[False] = ...,
+    ) -> Iterator[DocumentResult]: ...
+    @overload
+    def iter_results(
+        self, documents: Iterable[Document], batch_chars: int = ..., *, stream: bool
+    ) -> Iterator[DocumentResult | StreamedResult]: ...
+
+    def iter_results(
+        self, documents: Iterable[Document], batch_chars: int = BATCH_CHARS, *, stream: bool = False
+    ) -> Iterator[DocumentResult | StreamedResult]:
         """Stream results in input order, tagging the sentences of many documents together.
 
         Text goes to the model in batches of about ``batch_chars`` characters; a document
-        longer than that is cut into blocks, so memory stays bounded by the batch size plus
-        the document itself and its entities.
+        longer than that is cut into blocks, and its mentions wait in compact columns
+        (:mod:`seedner.long_documents`). With ``stream``, such a document's result is a
+        :class:`~seedner.types.StreamedResult` whose entities are made as they are read, a
+        block at a time, so memory stays bounded by the batch size and the text itself
+        however many entities it holds.
         """
         from seedner.pipeline import Block, cut_blocks
 
@@ -82,9 +106,11 @@ class Extractor:
         size = 0
         for doc in documents:
             # a NUL (damaged file) is a space to the model; same length, so offsets hold
-            state = _Pending(doc, normalize(doc.text.replace("\0", " ")))
+            norm = normalize(doc.text.replace("\0", " "))
+            state = _Pending(doc, norm, long=len(norm.text) > batch_chars, stream=stream)
             pending.append(state)
             for start, end in cut_blocks(state.norm.text, batch_chars):
+                state.windows.append((start, end))
                 state.blocks += 1
                 batch.append(Block(state, start, state.norm.text[start:end]))
                 size += end - start
@@ -114,40 +140,86 @@ class Extractor:
         for block in blocks:
             block.key.blocks -= 1
 
-    def _finished(self, pending: deque[_Pending]) -> Iterator[DocumentResult]:
+    def _finished(self, pending: deque[_Pending]) -> Iterator[DocumentResult | StreamedResult]:
         while pending and pending[0].complete and pending[0].blocks == 0:
-            yield self._result(pending.popleft())
+            state = pending.popleft()
+            if state.stream and state.columns is not None:
+                yield StreamedResult(
+                    state.doc.id, state.doc.text, EntityStream(self._windowed_entities(state))
+                )
+            else:
+                yield self._result(state)
 
     def _result(self, state: _Pending) -> DocumentResult:
         doc, norm = state.doc, state.norm
         wants_dates = self.types is None or "DATE" in self.types
         ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
-        entities = [
-            renormalize_model_date(e, ref) if e.type == "DATE" else e
-            for e in map(state.entity, postprocess(norm.text, state.mentions))
-        ]
+        mentions = state.mentions if state.columns is None else state.columns.mentions()
+        entities = self._entities(state, postprocess(norm.text, mentions), ref)
         if wants_dates:
             entities = merge_dates(entities, rule_dates(doc.text, norm, ref))
+        return DocumentResult(doc.id, doc.text, self._chosen(entities))
+
+    def _entities(
+        self, state: _Pending, mentions: list[Mention], ref: dt.date | None
+    ) -> list[Entity]:
+        """Mentions after the rules as entities of the original text (DATEs normalized)."""
+        return [
+            renormalize_model_date(e, ref) if e.type == "DATE" else e
+            for e in map(state.entity, mentions)
+        ]
+
+    def _chosen(self, entities: list[Entity]) -> list[Entity]:
+        """The entities of the chosen types, in order of offsets."""
         if self.types is not None:
             entities = [e for e in entities if e.type in self.types]
         entities.sort(key=lambda e: (e.start, e.end))
-        return DocumentResult(doc.id, doc.text, entities)
+        return entities
+
+    def _windowed_entities(self, state: _Pending) -> Iterator[Entity]:
+        """The entities :meth:`_result` gives a long document, made a window at a time."""
+        from seedner.long_documents import windowed_postprocess
+
+        doc, norm = state.doc, state.norm
+        assert state.columns is not None
+        wants_dates = self.types is None or "DATE" in self.types
+        ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
+        dates = rule_dates(doc.text, norm, ref) if wants_dates else []
+        date_starts = [d.start for d in dates]
+        for (start, end), mentions in windowed_postprocess(norm.text, state.columns, state.windows):
+            entities = self._entities(state, mentions, ref)
+            if wants_dates:  # the rule dates starting in this window, in original offsets
+                lo, hi = norm.span_to_original(start, end)
+                window_dates = dates[bisect_left(date_starts, lo) : bisect_left(date_starts, hi)]
+                entities = merge_dates(entities, window_dates)
+            yield from self._chosen(entities)
 
 
 class _Pending:
     """A document whose blocks are being tagged."""
 
-    __slots__ = ("blocks", "complete", "doc", "mentions", "norm")
+    __slots__ = ("blocks", "columns", "complete", "doc", "mentions", "norm", "stream", "windows")
 
-    def __init__(self, doc: Document, norm: Normalized) -> None:
+    def __init__(
+        self, doc: Document, norm: Normalized, *, long: bool = False, stream: bool = False
+    ) -> None:
+        from seedner.long_documents import MentionColumns
+
         self.doc, self.norm = doc, norm
         self.mentions: list[Mention] = []  # in the normalized text
+        # a long document's mentions, compact (and its blocks, the windows of its rules)
+        self.columns = MentionColumns() if long else None
+        self.windows: list[tuple[int, int]] = []
+        self.stream = stream
         self.blocks = 0  # blocks handed to the model and not yet tagged
         self.complete = False  # all its blocks are handed out
 
     def add(self, kind: str, label: str, start: int, end: int) -> None:
         """A mention at ``[start, end)`` of the normalized text."""
-        self.mentions.append(Mention(start, end, kind, label))
+        if self.columns is not None:
+            self.columns.append(start, end, kind, label)
+        else:
+            self.mentions.append(Mention(start, end, kind, label))
 
     def entity(self, m: Mention) -> Entity:
         """A mention as an entity of the original text (``norm``: its canonical form)."""

@@ -57,10 +57,13 @@ class WebAddresses:
         return i < len(self.starts) and self.starts[i] < end
 
 
-def drop_boilerplate(text: str, mentions: list[Mention]) -> list[Mention]:
+def drop_boilerplate(
+    text: str, mentions: list[Mention], addresses: WebAddresses | None = None
+) -> list[Mention]:
     """Mentions without boilerplate: label words dropped, label heads cut off, breadcrumbs
-    and spans touching a URL or e-mail address dropped."""
-    addresses = WebAddresses(text)
+    and spans touching a URL or e-mail address (``addresses``: those of ``text``) dropped."""
+    if addresses is None:
+        addresses = WebAddresses(text)
     kept = []
     for m in mentions:
         span = text[m.start : m.end]

@@ -17,7 +17,7 @@ the model saw:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import Counter
 
 from seedner.boilerplate import WebAddresses
 from seedner.spans import Mention, canonical_form
@@ -59,56 +59,122 @@ def name_of(text: str, m: Mention) -> str:
     return canonical_form(text[m.start : m.end])
 
 
-def unify_types(text: str, mentions: list[Mention]) -> list[Mention]:
-    """One type per name (see the module docstring); a re-typed mention takes the label
-    the model gave the name with the winning type."""
-    groups: dict[str, list[Mention]] = defaultdict(list)
-    for m in sorted(mentions, key=lambda m: m.start):
-        if m.type in NAME_TYPES:
-            groups[name_of(text, m)].append(m)
-    for group in groups.values():
-        types = {m.type for m in group}
-        if len(types) == 1:
-            continue
-        if any(m.type == "PER" and _next_to_title(text, m) for m in group):
-            winner = "PER"
-        else:
-            counts = Counter(m.type for m in group)
-            top = max(counts.values())
-            winner = next(m.type for m in group if counts[m.type] == top)
-        label = next(m.label for m in group if m.type == winner)
-        for m in group:
-            m.type, m.label = winner, label
+class TypeVotes:
+    """The votes of :func:`unify_types`, gathered over mentions given in order of start (a
+    document's, or the windows of a long one in turn), then applied to each of them."""
+
+    def __init__(self) -> None:
+        # name → [types in order of first mention, Counter, titled PER seen, first label by type]
+        self.groups: dict[str, tuple[list[str], Counter[str], list[bool], dict[str, str]]] = {}
+
+    def add(self, text: str, mentions: list[Mention]) -> None:
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.type not in NAME_TYPES:
+                continue
+            name = name_of(text, m)
+            group = self.groups.get(name)
+            if group is None:
+                group = self.groups[name] = ([], Counter(), [False], {})
+            order, counts, titled, labels = group
+            if m.type not in labels:
+                order.append(m.type)
+                labels[m.type] = m.label
+            counts[m.type] += 1
+            if m.type == "PER" and not titled[0] and _next_to_title(text, m):
+                titled[0] = True
+
+    def decisions(self) -> dict[str, tuple[str, str]]:
+        """name → (type, label) for every name the mentions gave more than one type."""
+        out = {}
+        for name, (order, counts, titled, labels) in self.groups.items():
+            if len(order) == 1:
+                continue
+            if titled[0]:
+                winner = "PER"
+            else:
+                top = max(counts.values())
+                winner = next(t for t in order if counts[t] == top)
+            out[name] = (winner, labels[winner])
+        return out
+
+
+def apply_types(
+    text: str, mentions: list[Mention], decisions: dict[str, tuple[str, str]]
+) -> list[Mention]:
+    """Each mention of a name in ``decisions`` takes its type and label (in place)."""
+    for m in mentions:
+        if m.type in NAME_TYPES and (decided := decisions.get(name_of(text, m))) is not None:
+            m.type, m.label = decided
     return mentions
 
 
-def propagate_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Mentions plus the other occurrences of their names (see the module docstring)."""
-    import ahocorasick  # lazy: keeps `import seedner` light
+def unify_types(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One type per name (see the module docstring); a re-typed mention takes the label
+    the model gave the name with the winning type."""
+    votes = TypeVotes()
+    votes.add(text, mentions)
+    return apply_types(text, mentions, votes.decisions())
 
-    names: dict[str, Mention] = {}  # surface form → the first mention with it
-    for m in sorted(mentions, key=lambda m: m.start):
-        name = name_of(text, m)
-        if m.type in NAME_TYPES and len(name) >= MIN_NAME_LENGTH and name not in GENERIC_HEADS:
-            names.setdefault(text[m.start : m.end], m)
-    if not names:
+
+def is_name_source(text: str, m: Mention) -> bool:
+    """Is ``m`` a name looked for at its other occurrences?"""
+    name = name_of(text, m)
+    return m.type in NAME_TYPES and len(name) >= MIN_NAME_LENGTH and name not in GENERIC_HEADS
+
+
+class NameFinder:
+    """The names of a document (surface form → the first mention with it), compiled into
+    one automaton that finds all their occurrences in a pass."""
+
+    def __init__(self, names: dict[str, Mention]) -> None:
+        import ahocorasick  # lazy: keeps `import seedner` light
+
+        self.names = names
+        self.automaton = ahocorasick.Automaton()
+        for surface in names:
+            self.automaton.add_word(surface, surface)
+        if names:
+            self.automaton.make_automaton()
+
+    @classmethod
+    def of(cls, text: str, mentions: list[Mention]) -> NameFinder:
+        names: dict[str, Mention] = {}
+        for m in sorted(mentions, key=lambda m: m.start):
+            if is_name_source(text, m):
+                names.setdefault(text[m.start : m.end], m)
+        return cls(names)
+
+
+def propagate_names(
+    text: str,
+    mentions: list[Mention],
+    finder: NameFinder | None = None,
+    addresses: WebAddresses | None = None,
+    window: tuple[int, int] | None = None,
+) -> list[Mention]:
+    """Mentions plus the other occurrences of their names (see the module docstring).
+
+    A long document is done a window of its text at a time: ``mentions`` are those of the
+    ``window``, and ``finder`` holds the names of the whole document.
+    """
+    if finder is None:
+        finder = NameFinder.of(text, mentions)
+    if not finder.names:
         return mentions
-
-    automaton = ahocorasick.Automaton()
-    for surface in names:
-        automaton.add_word(surface, surface)
-    automaton.make_automaton()
+    names = finder.names
+    start_at, end_at = window or (0, len(text))
 
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     starts = [m.start for m in ordered]
     reach: list[int] = []  # reach[i]: the furthest end of ordered[:i + 1]
     for m in ordered:
         reach.append(max(m.end, reach[-1] if reach else -1))
-    addresses = WebAddresses(text)
+    if addresses is None:
+        addresses = WebAddresses(text)
 
     # occurrences that no mention crosses or contains, with the mentions inside them
     candidates: list[tuple[int, int, str, list[int]]] = []
-    for last, surface in automaton.iter(text):
+    for last, surface in finder.automaton.iter(text, start_at, end_at):
         end = last + 1
         start = end - len(surface)
         if _inside_latin_word(text, start, end) or addresses.overlap(start, end):

@@ -72,12 +72,16 @@ def _full_names_of() -> dict[str, tuple[str, ...]]:
     return {short: tuple(sorted(names, key=len, reverse=True)) for short, names in out.items()}
 
 
-def retype_divisions(text: str, mentions: list[Mention]) -> list[Mention]:
+def retype_divisions(
+    text: str, mentions: list[Mention], written: dict[str, bool] | None = None
+) -> list[Mention]:
     """PER mentions that are division names become LOC (see the module docstring); the
-    model's label is kept."""
+    model's label is kept. ``written`` remembers which short forms have a full name in
+    ``text`` (one dict for the windows of a long document, so the text is searched once)."""
     certain = _certain_names()
     full_names_of = _full_names_of()
-    written: dict[str, bool] = {}
+    if written is None:
+        written = {}
 
     def _written(short: str) -> bool:
         """Does the text hold one of the full names of ``short``?"""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from seedner.boilerplate import drop_boilerplate
+from seedner.boilerplate import WebAddresses, drop_boilerplate
 from seedner.chars import IDEOGRAPH_RE
 from seedner.consistency import propagate_names, unify_types
 from seedner.gazetteer import retype_divisions
@@ -49,11 +49,23 @@ def split_repeated_names(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def postprocess(text: str, mentions: list[Mention]) -> list[Mention]:
-    """``mentions`` of ``text`` (the normalized text the model saw) after the rules."""
-    mentions = drop_boilerplate(text, mentions)
+def local_rules(
+    text: str,
+    mentions: list[Mention],
+    addresses: WebAddresses,
+    written: dict[str, bool] | None = None,
+) -> list[Mention]:
+    """The rules that look at each mention and the text alone (not at the document's other
+    mentions), in order; ``addresses`` are the web addresses of ``text``."""
+    mentions = drop_boilerplate(text, mentions, addresses)
     mentions = drop_latin_non_names(text, mentions)
     mentions = split_repeated_names(text, mentions)
-    mentions = retype_divisions(text, mentions)
+    return retype_divisions(text, mentions, written)
+
+
+def postprocess(text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` of ``text`` (the normalized text the model saw) after the rules."""
+    addresses = WebAddresses(text)
+    mentions = local_rules(text, mentions, addresses)
     mentions = unify_types(text, mentions)
-    return propagate_names(text, mentions)
+    return propagate_names(text, mentions, addresses=addresses)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from itertools import islice
 from typing import IO, TYPE_CHECKING
 
 import orjson
 
 from seedner.summary import CorpusSummary
-from seedner.types import ENTITY_TYPES, DocumentResult
+from seedner.types import ENTITY_TYPES, DocumentResult, StreamedResult
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -27,14 +28,30 @@ def jsonl_line(result: DocumentResult) -> bytes:
 
 
 class JsonlSink:
-    """Writes one line per document and flushes it, so consumers see it at once."""
+    """Writes one line per document and flushes it, so consumers see it at once.
+
+    A streamed result's line is written a piece at a time as its entities are made: the
+    same bytes as :func:`jsonl_line`, never all in memory.
+    """
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
 
-    def write(self, result: DocumentResult) -> None:
-        self.stream.write(jsonl_line(result))
+    def write(self, result: DocumentResult | StreamedResult) -> None:
+        if isinstance(result, StreamedResult):
+            self._write_streamed(result)
+        else:
+            self.stream.write(jsonl_line(result))
         self.stream.flush()
+
+    def _write_streamed(self, result: StreamedResult, piece: int = 1000) -> None:
+        self.stream.write(b'{"id":' + orjson.dumps(result.id) + b',"entities":[')
+        entities = iter(result.entities)
+        separator = b""
+        while chunk := [orjson.dumps(e.to_dict()) for e in islice(entities, piece)]:
+            self.stream.write(separator + b",".join(chunk))
+            separator = b","
+        self.stream.write(b"]}\n")
 
     def finish(self) -> None:
         pass
@@ -66,7 +83,7 @@ class CsvSink:
         self.writer = csv.writer(stream)
         self.writer.writerow(self.FIELDS)
 
-    def write(self, result: DocumentResult) -> None:
+    def write(self, result: DocumentResult | StreamedResult) -> None:
         self.writer.writerows(
             (result.id, e.type, e.norm, e.text, e.label, e.start, e.end) for e in result.entities
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,3 +51,34 @@ class DocumentResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "entities": [e.to_dict() for e in self.entities]}
+
+
+class EntityStream:
+    """The entities of a long document, made as they are read: iterable once, in order of
+    start; ``len()`` once read through."""
+
+    def __init__(self, entities: Iterator[Entity]) -> None:
+        self._entities = entities
+        self._count = 0
+        self._done = False
+
+    def __iter__(self) -> Iterator[Entity]:
+        for entity in self._entities:
+            self._count += 1
+            yield entity
+        self._done = True
+
+    def __len__(self) -> int:
+        if not self._done:  # a TypeError, as for objects without a length: list() copes
+            raise TypeError("the entities of a streamed result are counted once read")
+        return self._count
+
+
+@dataclass(slots=True)
+class StreamedResult:
+    """A long document's result whose entities are made while a sink writes them
+    (``Extractor.iter_results(..., stream=True)``); otherwise as :class:`DocumentResult`."""
+
+    id: str | int
+    text: str
+    entities: EntityStream

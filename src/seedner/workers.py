@@ -27,7 +27,7 @@ from pathlib import Path
 from seedner.api import BATCH_CHARS, Extractor, parse_types
 from seedner.dates import parse_date
 from seedner.errors import SeednerError
-from seedner.types import Document, DocumentResult, Entity
+from seedner.types import Document, DocumentResult, Entity, StreamedResult
 
 # Characters per task: half a model batch, so the last tasks keep both workers busy (on 2.17M
 # characters of news with two workers, 100,000 took about 4% less time than 200,000 and 50,000
@@ -38,6 +38,7 @@ CHUNK_CHARS = BATCH_CHARS // 2
 # 250,000 and 0.83 times as long at 500,000 and 1,000,000.
 PARALLEL_MIN_CHARS = 250_000
 AUTO_MAX_WORKERS = 8
+THREADS_PER_WORKER = 2  # encoder threads one process keeps busy (auto_workers)
 
 
 class WorkerError(SeednerError):
@@ -55,18 +56,19 @@ def cpu_count() -> int:
 def auto_workers(device: str | None = None, cpus: int | None = None) -> int:
     """The number of workers ``--workers auto`` means on this machine.
 
-    One per CPU, at most :data:`AUTO_MAX_WORKERS` (each holds a model: about 245 MB for the
-    embedded one); one on a GPU. Measured with ``benchmarks/scale.py`` (README, *Scaling*): on
-    two CPUs, two workers with one thread each did the work of one process with two threads in
-    a small fraction of its CPU time, as threads that wait for each other lose most of theirs
-    on a busy machine.
+    Workers × encoder threads never exceed the CPUs, and a worker pays only where one process
+    cannot keep the CPUs busy: one process already runs its encoder on
+    :data:`THREADS_PER_WORKER` threads at full speed, so that many CPUs make one worker (on
+    two CPUs, two workers tagged no faster than one process and held twice its memory; see
+    ``benchmarks/scale.py`` and the README's *Scaling*). At most :data:`AUTO_MAX_WORKERS`
+    (each holds a model); one on a GPU.
     """
     from seedner.loading.devices import names_gpu
 
     if names_gpu(device):
         return 1
     cpus = cpu_count() if cpus is None else cpus
-    return max(1, min(cpus, AUTO_MAX_WORKERS))
+    return max(1, min(cpus // THREADS_PER_WORKER, AUTO_MAX_WORKERS))
 
 
 def parse_workers(value: str | int, device: str | None = None) -> int:
@@ -174,16 +176,26 @@ class ParallelExtractor:
             PARALLEL_MIN_CHARS if min_parallel_chars is None else min_parallel_chars
         )
         self.started = False  # whether worker processes were started (for tests and benchmarks)
+        self._here: Extractor | None = None  # for small inputs and long documents
 
     def _local(self) -> Extractor:
-        o = self.options
-        return Extractor(o.model, types=o.types, ref_date=o.ref_date, device=o.device)
+        if self._here is None:
+            o = self.options
+            self._here = Extractor(o.model, types=o.types, ref_date=o.ref_date, device=o.device)
+        return self._here
 
     def run(self, documents: Iterable[Document]) -> list[DocumentResult]:
         return list(self.iter_results(documents))
 
-    def iter_results(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
-        """Results in input order; a small input is done here, without starting workers."""
+    def iter_results(
+        self, documents: Iterable[Document], *, stream: bool = False
+    ) -> Iterator[DocumentResult | StreamedResult]:
+        """Results in input order; a small input is done here, without starting workers.
+
+        A document longer than a model batch is done here too, in its turn (with ``stream``,
+        its entities made as they are written: see ``Extractor.iter_results``); in a worker
+        all its entities would come back at once.
+        """
         docs = iter(documents)
         head: list[Document] = []
         size = 0
@@ -193,14 +205,18 @@ class ParallelExtractor:
             if size >= self.min_parallel_chars:
                 break
         else:
-            yield from self._local().iter_results(head)
+            yield from self._local().iter_results(head, stream=stream)
             return
-        yield from self._parallel(chain(head, docs))
+        yield from self._parallel(chain(head, docs), stream)
 
     def _chunks(self, documents: Iterable[Document]) -> Iterator[list[Document]]:
+        """Chunks of about ``chunk_chars`` characters; a long document is a chunk of its own."""
         chunk: list[Document] = []
         size = 0
         for doc in documents:
+            if len(doc.text) > BATCH_CHARS and chunk:
+                yield chunk
+                chunk, size = [], 0
             chunk.append(doc)
             size += len(doc.text)
             if size >= self.chunk_chars:
@@ -209,7 +225,9 @@ class ParallelExtractor:
         if chunk:
             yield chunk
 
-    def _parallel(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
+    def _parallel(
+        self, documents: Iterable[Document], stream: bool
+    ) -> Iterator[DocumentResult | StreamedResult]:
         import multiprocessing
 
         # spawn: a fresh interpreter per worker, never a fork of a process holding torch threads
@@ -225,6 +243,11 @@ class ParallelExtractor:
         finished = False
         try:
             for chunk in self._chunks(documents):
+                if len(chunk) == 1 and len(chunk[0].text) > BATCH_CHARS:
+                    while window:  # the results before it, then the long document, here
+                        yield from _collect(*window.popleft())
+                    yield from self._local().iter_results(chunk, stream=stream)
+                    continue
                 window.append((chunk, pool.submit(_tag_chunk, self.options, chunk)))
                 if len(window) >= 2 * self.workers:
                     yield from _collect(*window.popleft())

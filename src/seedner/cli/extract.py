@@ -159,6 +159,7 @@ def extract_command(
                 encoding=encoding,
                 fmt=fmt.value,
                 address=ray_address,
+                quiet=quiet,
                 on_error=ErrorLog(),
                 on_warning=lambda message: sys.stderr.write(f"seedner: warning: {message}\n"),
             )
@@ -257,7 +258,9 @@ def _run(
         sink = _open_sink(fmt, out)
         on_terminal = output is None and sys.stdout.isatty()
         progress = stack.enter_context(progress_display(not quiet, plan, errors, on_terminal))
-        results = stack.enter_context(closing(extractor.iter_results(documents)))
+        # JSON Lines and CSV write a long document's entities as they are made
+        stream = fmt in (OutputFormat.jsonl, OutputFormat.csv)
+        results = stack.enter_context(closing(extractor.iter_results(documents, stream=stream)))
         try:
             for result in results:
                 with progress.paused():

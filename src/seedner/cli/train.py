@@ -146,7 +146,7 @@ def train_command(
     overwrite: Annotated[bool, typer.Option(help="Train into a non-empty folder.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
-    """Train a character BiLSTM-CRF model (the embedded kind) on your own data.
+    """Train a character BiLSTM-CRF model on your own data (loads like the embedded model).
 
     The best epoch on DEV is kept in OUT with training.json and MODEL_CARD.md; use it with
     `seedner extract --model OUT`.

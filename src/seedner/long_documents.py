@@ -1,0 +1,117 @@
+"""Documents too long to hold as Python objects per mention: mentions in compact columns, and
+the rules after the model run a window of the text at a time.
+
+A document of millions of characters can hold millions of mentions; as ``Mention`` and
+``Entity`` objects and the dicts of one JSON record they would cost gigabytes. Here the
+mentions wait in arrays (about 20 bytes each) and the entities are made, and written, one
+window (a block the model was given) at a time. The rules that need the whole document —
+one type per name, every occurrence of a name — first gather what they need over all
+windows (the votes per name, the names to look for), so the entities are the same as those
+of the whole-document rules (:func:`seedner.postprocess.postprocess`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator
+
+from seedner.boilerplate import WebAddresses
+from seedner.consistency import (
+    NameFinder,
+    TypeVotes,
+    apply_types,
+    is_name_source,
+    propagate_names,
+)
+from seedner.postprocess import local_rules
+from seedner.spans import Mention
+
+Window = tuple[int, int]  # [start, end) of the normalized text
+
+
+class MentionColumns:
+    """Mentions in arrays: starts, ends, and indices into tables of types and labels."""
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        self.types = array("B")
+        self.labels = array("H")
+        self._type_table: dict[str, int] = {}
+        self._label_table: dict[str, int] = {}
+        self._type_names: list[str] = []
+        self._label_names: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def append(self, start: int, end: int, kind: str, label: str) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+        self.types.append(self._code(kind, self._type_table, self._type_names))
+        self.labels.append(self._code(label, self._label_table, self._label_names))
+
+    def extend(self, mentions: list[Mention]) -> None:
+        for m in mentions:
+            self.append(m.start, m.end, m.type, m.label)
+
+    @staticmethod
+    def _code(value: str, table: dict[str, int], names: list[str]) -> int:
+        code = table.get(value)
+        if code is None:
+            code = table[value] = len(names)
+            names.append(value)
+        return code
+
+    def mentions(self, lo: int = 0, hi: int | None = None) -> list[Mention]:
+        """``Mention`` objects of the rows ``[lo, hi)``, in the order they were added."""
+        hi = len(self) if hi is None else hi
+        types, labels = self._type_names, self._label_names
+        return [
+            Mention(self.starts[k], self.ends[k], types[self.types[k]], labels[self.labels[k]])
+            for k in range(lo, hi)
+        ]
+
+    def rows_in(self, window: Window) -> tuple[int, int]:
+        """The rows of the mentions starting in ``window`` (rows in order of start)."""
+        return bisect_left(self.starts, window[0]), bisect_left(self.starts, window[1])
+
+    def by_start(self) -> MentionColumns:
+        """These rows in order of start (itself, when they are; a stable sort otherwise)."""
+        starts = self.starts
+        if all(starts[k] <= starts[k + 1] for k in range(len(starts) - 1)):
+            return self
+        out = MentionColumns()
+        out.extend(sorted(self.mentions(), key=lambda m: m.start))
+        return out
+
+
+def windowed_postprocess(
+    text: str, mentions: MentionColumns, windows: list[Window]
+) -> Iterator[tuple[Window, list[Mention]]]:
+    """The mentions of each window after the rules, window by window, in text order.
+
+    ``windows`` cover the text, in order, and no mention crosses from one into the next.
+    """
+    mentions = mentions.by_start()
+    addresses = WebAddresses(text)
+    written: dict[str, bool] = {}
+    votes = TypeVotes()
+    sources: dict[str, Mention] = {}  # the names to look for: surface → first mention
+    after = MentionColumns()
+    rows: list[tuple[Window, int, int]] = []
+    for window in windows:
+        kept = local_rules(text, mentions.mentions(*mentions.rows_in(window)), addresses, written)
+        votes.add(text, kept)
+        for m in sorted(kept, key=lambda m: m.start):
+            if is_name_source(text, m) and (surface := text[m.start : m.end]) not in sources:
+                sources[surface] = Mention(m.start, m.end, m.type, m.label)
+        rows.append((window, len(after), len(after) + len(kept)))
+        after.extend(kept)
+    decisions = votes.decisions()
+    apply_types(text, list(sources.values()), decisions)
+    finder = NameFinder(sources)
+    for window, lo, hi in rows:
+        typed = apply_types(text, after.mentions(lo, hi), decisions)
+        yield window, propagate_names(text, typed, finder, addresses, window)
