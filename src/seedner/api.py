@@ -10,7 +10,13 @@ from functools import lru_cache
 from typing import Any, Literal, overload
 
 from seedner.dates import choose_reference, parse_date
-from seedner.dates.entities import merge_dates, renormalize_model_date, rule_dates
+from seedner.dates.entities import (
+    date_entities,
+    merge_dates,
+    renormalize_model_date,
+    rule_date_matches,
+    rule_dates,
+)
 from seedner.loading.labels import canonical_type
 from seedner.normalize import Normalized, normalize
 from seedner.postprocess import postprocess
@@ -184,14 +190,13 @@ class Extractor:
         assert state.columns is not None
         wants_dates = self.types is None or "DATE" in self.types
         ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
-        dates = rule_dates(doc.text, norm, ref) if wants_dates else []
+        dates = rule_date_matches(norm, ref) if wants_dates else []
         date_starts = [d.start for d in dates]
         for (start, end), mentions in windowed_postprocess(norm.text, state.columns, state.windows):
             entities = self._entities(state, mentions, ref)
-            if wants_dates:  # the rule dates starting in this window, in original offsets
-                lo, hi = norm.span_to_original(start, end)
-                window_dates = dates[bisect_left(date_starts, lo) : bisect_left(date_starts, hi)]
-                entities = merge_dates(entities, window_dates)
+            if wants_dates:  # the rule dates starting in this window
+                found = dates[bisect_left(date_starts, start) : bisect_left(date_starts, end)]
+                entities = merge_dates(entities, date_entities(doc.text, norm, found))
             yield from self._chosen(entities)
 
 
@@ -208,7 +213,7 @@ class _Pending:
         self.doc, self.norm = doc, norm
         self.mentions: list[Mention] = []  # in the normalized text
         # a long document's mentions, compact (and its blocks, the windows of its rules)
-        self.columns = MentionColumns() if long else None
+        self.columns = MentionColumns(len(norm.text)) if long else None
         self.windows: list[tuple[int, int]] = []
         self.stream = stream
         self.blocks = 0  # blocks handed to the model and not yet tagged

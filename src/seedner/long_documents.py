@@ -31,11 +31,14 @@ Window = tuple[int, int]  # [start, end) of the normalized text
 
 
 class MentionColumns:
-    """Mentions in arrays: starts, ends, and indices into tables of types and labels."""
+    """Mentions in arrays: starts, ends, and indices into tables of types and labels;
+    offsets take 4 bytes each in a text of less than 2**31 characters (``length``)."""
 
-    def __init__(self) -> None:
-        self.starts = array("q")
-        self.ends = array("q")
+    def __init__(self, length: int = 0) -> None:
+        self.length = length
+        offsets = "i" if length < 2**31 else "q"
+        self.starts = array(offsets)
+        self.ends = array(offsets)
         self.types = array("B")
         self.labels = array("H")
         self._type_table: dict[str, int] = {}
@@ -82,7 +85,7 @@ class MentionColumns:
         starts = self.starts
         if all(starts[k] <= starts[k + 1] for k in range(len(starts) - 1)):
             return self
-        out = MentionColumns()
+        out = MentionColumns(self.length)
         out.extend(sorted(self.mentions(), key=lambda m: m.start))
         return out
 
@@ -99,7 +102,7 @@ def windowed_postprocess(
     written: dict[str, bool] = {}
     votes = TypeVotes()
     sources: dict[str, Mention] = {}  # the names to look for: surface → first mention
-    after = MentionColumns()
+    after = MentionColumns(len(text))
     rows: list[tuple[Window, int, int]] = []
     for window in windows:
         kept = local_rules(text, mentions.mentions(*mentions.rows_in(window)), addresses, written)

@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from seedner.api import BATCH_CHARS
 from seedner.loading.devices import names_gpu
+from seedner.output import OutputFile
 from seedner.sources import STDIN, InputPlan, _records, plan_inputs, read_documents
 from seedner.types import Document, DocumentResult
 
@@ -493,12 +494,13 @@ def _write(
     """Rows in input order to stdout, ``output`` or its shards; error and warning rows to
     ``on_error`` and ``on_warning``."""
     with contextlib.ExitStack() as stack:
-        sink: ShardWriter | IO[bytes]
+        sink: ShardWriter | OutputFile | IO[bytes]
         if output is not None and output.is_dir():
             sink = ShardWriter(output)
             stack.callback(sink.close)
-        elif output is not None:
-            sink = stack.enter_context(open(output, "ab" if append else "wb"))
+        elif output is not None:  # a failed write cuts it at the last whole record
+            sink = OutputFile(output, append=append)
+            stack.callback(sink.close)
         else:
             sink = sys.stdout.buffer
         for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
@@ -511,5 +513,7 @@ def _write(
                         on_warning(warning)
                     elif line:
                         sink.write(line)
+                        if isinstance(sink, OutputFile):
+                            sink.commit()
                 sink.flush()
             _advance(progress, batch)

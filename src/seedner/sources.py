@@ -156,10 +156,9 @@ def read_documents(
             if input_format == "jsonl" and encoding is None:
                 yield from _records(stream, "<stdin>", on_error, plan)
             else:
-                data = stream.read()
-                yield from _documents_from_bytes(
-                    data, "<stdin>", STDIN, input_format, encoding, on_error, on_warning
-                )
+                text = _decode(stream.read(), "<stdin>", encoding, on_error, on_warning)
+                if text is not None:
+                    yield from _documents_from_text(text, "<stdin>", STDIN, input_format, on_error)
         else:
             yield from _documents_from_file(
                 Path(item), input_format, encoding, on_error, on_warning, plan
@@ -185,30 +184,36 @@ def _documents_from_file(
         on_error(f"{path}: cannot read ({exc.strerror or exc})")
         return
     plan.read_bytes += len(data)
-    yield from _documents_from_bytes(
-        data, str(path), str(path), fmt, encoding, on_error, on_warning
-    )
+    text = _decode(data, str(path), encoding, on_error, on_warning)
+    del data  # a long document is held as text alone while it is tagged
+    if text is not None:
+        yield from _documents_from_text(text, str(path), str(path), fmt, on_error)
 
 
-def _documents_from_bytes(
+def _decode(
     data: bytes,
     label: str,
-    doc_id: str,
-    input_format: InputFormat,
     encoding: str | None,
     on_error: ErrorSink,
     on_warning: ErrorSink | None,
-) -> Iterator[Document]:
+) -> str | None:
+    """The text of ``data``, or None after reporting why it cannot be decoded."""
     try:
         text, _ = decode_bytes(data, encoding)
     except DecodeError as exc:
         on_error(f"{label}: {exc}")
-        return
+        return None
     if on_warning is not None and (nuls := text.count("\0")):
         on_warning(
             f"{label}: NUL character{'s' if nuls > 1 else ''} in the text ({nuls}),"
             " read as spaces; offsets count them"
         )
+    return text
+
+
+def _documents_from_text(
+    text: str, label: str, doc_id: str, input_format: InputFormat, on_error: ErrorSink
+) -> Iterator[Document]:
     if input_format == "jsonl":
         yield from _records(io.BytesIO(text.encode("utf-8")), label, on_error)
     else:

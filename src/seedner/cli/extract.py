@@ -165,6 +165,9 @@ def extract_command(
             )
         except (RayUsageError, ModelError) as exc:
             raise usage_error(str(exc)) from None
+        except OutputError as exc:
+            ErrorLog()(str(exc))
+            raise typer.Exit(1) from None
         raise typer.Exit(status)
     if output is not None and output.is_dir():
         raise usage_error(f"-o {output}: is a folder (shards in a folder need --engine ray)")

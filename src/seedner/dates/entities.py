@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left
 
-from seedner.dates.rules import find_dates, resolve_month_days
+from seedner.dates.rules import DateMatch, find_dates, resolve_month_days
 from seedner.normalize import Normalized
 from seedner.types import Entity
 
@@ -14,9 +14,17 @@ from seedner.types import Entity
 def rule_dates(original: str, norm: Normalized, ref: datetime.date | None) -> list[Entity]:
     """The dates the rules find in ``norm`` (the normalized form of ``original``), as
     entities with offsets into ``original``."""
+    return date_entities(original, norm, rule_date_matches(norm, ref))
+
+
+def rule_date_matches(norm: Normalized, ref: datetime.date | None) -> list[DateMatch]:
+    """The dates the rules find in ``norm.text``, in its offsets, sorted by start."""
     found = find_dates(norm.text, ref)
-    if ref is None:
-        found = resolve_month_days(found, norm.text)
+    return resolve_month_days(found, norm.text) if ref is None else found
+
+
+def date_entities(original: str, norm: Normalized, found: list[DateMatch]) -> list[Entity]:
+    """Dates found in ``norm.text`` as entities of ``original``."""
     dates = []
     for m in found:
         start, end = norm.span_to_original(m.start, m.end)
