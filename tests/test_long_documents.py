@@ -148,3 +148,18 @@ def test_cli_writes_a_long_document_as_the_api_finds_it(
         assert result.exit_code == 0, result.stderr
         (whole,) = extractor.iter_results([Document(str(path), text)])
         assert result.stdout_bytes == jsonl_line(whole)
+
+
+def test_workers_leave_a_long_document_to_the_main_process(
+    extractor: Extractor, long_text: str
+) -> None:
+    """A document cannot be shared between workers: done here, in its turn, no worker started."""
+    from seedner.workers import ParallelExtractor
+
+    doc = Document("long", "\n".join([long_text] * 5))
+    assert len(doc.text) > BATCH_CHARS
+    pool = ParallelExtractor(workers=2, min_parallel_chars=0)
+    (streamed,) = pool.iter_results([doc], stream=True)
+    assert isinstance(streamed, StreamedResult) and not pool.started
+    (whole,) = extractor.iter_results([doc])
+    assert list(streamed.entities) == whole.entities

@@ -18,7 +18,7 @@ import seedner.workers
 from seedner.api import Extractor
 from seedner.cli import app
 from seedner.types import Document
-from seedner.workers import ParallelExtractor, auto_workers, parse_workers
+from seedner.workers import ParallelExtractor, auto_workers, parse_workers, worker_threads
 
 from .helpers import ROOT, SEEDS, seed_text
 
@@ -186,15 +186,15 @@ def test_bad_worker_counts_are_usage_errors(value: str, engine: str) -> None:
 
 
 def test_auto_never_runs_more_threads_than_cpus() -> None:
-    """auto: workers × encoder threads within the CPUs; on two CPUs one process (two workers
-    were no faster there)."""
+    """auto: one worker per CPU (at most AUTO_MAX_WORKERS), workers × encoder threads within
+    the CPUs; one on a GPU."""
     assert auto_workers(cpus=1) == 1
-    assert auto_workers(cpus=2) == 1
-    assert auto_workers(cpus=3) == 1
-    assert auto_workers(cpus=8) == 4
-    for cpus in range(2, 65):
-        assert auto_workers(cpus=cpus) * seedner.workers.THREADS_PER_WORKER <= cpus
+    assert auto_workers(cpus=2) == 2
     assert auto_workers(cpus=64) == seedner.workers.AUTO_MAX_WORKERS
+    for cpus in range(1, 65):
+        workers = auto_workers(cpus=cpus)
+        assert workers * worker_threads(workers, cpus) <= cpus
+    assert worker_threads(8, 64) == 8
     assert auto_workers("cuda", cpus=16) == 1
     assert parse_workers("auto") == auto_workers()
     assert parse_workers("3") == 3

@@ -38,7 +38,6 @@ CHUNK_CHARS = BATCH_CHARS // 2
 # 250,000 and 0.83 times as long at 500,000 and 1,000,000.
 PARALLEL_MIN_CHARS = 250_000
 AUTO_MAX_WORKERS = 8
-THREADS_PER_WORKER = 2  # encoder threads one process keeps busy (auto_workers)
 
 
 class WorkerError(SeednerError):
@@ -56,19 +55,25 @@ def cpu_count() -> int:
 def auto_workers(device: str | None = None, cpus: int | None = None) -> int:
     """The number of workers ``--workers auto`` means on this machine.
 
-    Workers × encoder threads never exceed the CPUs, and a worker pays only where one process
-    cannot keep the CPUs busy: one process already runs its encoder on
-    :data:`THREADS_PER_WORKER` threads at full speed, so that many CPUs make one worker (on
-    two CPUs, two workers tagged no faster than one process and held twice its memory; see
-    ``benchmarks/scale.py`` and the README's *Scaling*). At most :data:`AUTO_MAX_WORKERS`
-    (each holds a model); one on a GPU.
+    One per CPU, at most :data:`AUTO_MAX_WORKERS` (each holds a model: about 200 MB for the
+    embedded one), each with an equal share of the CPUs for its encoder threads, so workers ×
+    threads never exceed the CPUs; one on a GPU. Measured with ``benchmarks/scale.py`` (README,
+    *Scaling*): on two CPUs two single-threaded workers tagged 4 and 10 MB of news 1.6 and 1.8
+    times as fast as one process with two threads, in two thirds of its CPU time. Work that
+    cannot be shared (an input under :data:`PARALLEL_MIN_CHARS`, a document longer than a
+    model batch) is done in the main process and starts no worker.
     """
     from seedner.loading.devices import names_gpu
 
     if names_gpu(device):
         return 1
     cpus = cpu_count() if cpus is None else cpus
-    return max(1, min(cpus // THREADS_PER_WORKER, AUTO_MAX_WORKERS))
+    return max(1, min(cpus, AUTO_MAX_WORKERS))
+
+
+def worker_threads(workers: int, cpus: int | None = None) -> int:
+    """Encoder threads per worker: an equal share of the CPUs, at least one."""
+    return max(1, (cpu_count() if cpus is None else cpus) // workers)
 
 
 def parse_workers(value: str | int, device: str | None = None) -> int:
@@ -166,7 +171,7 @@ class ParallelExtractor:
         if ref_date is not None and date is None:
             raise ValueError(f"reference date {ref_date!r} is not YYYY-MM-DD")
         check_model(model, device)
-        threads = max(1, cpu_count() // workers)
+        threads = worker_threads(workers)
         self.options = _Options(
             model, tuple(sorted(chosen)) if chosen else None, date, device, threads
         )
@@ -237,7 +242,6 @@ class ParallelExtractor:
             initializer=_start_worker,
             initargs=(self.options.threads,),
         )
-        self.started = True
         # At most two chunks per worker in flight: memory stays bounded, results stay in order.
         window: deque[tuple[list[Document], Future[list[list[Entity]]]]] = deque()
         finished = False
@@ -249,6 +253,7 @@ class ParallelExtractor:
                     yield from self._local().iter_results(chunk, stream=stream)
                     continue
                 window.append((chunk, pool.submit(_tag_chunk, self.options, chunk)))
+                self.started = True  # the pool starts its processes with its first task
                 if len(window) >= 2 * self.workers:
                     yield from _collect(*window.popleft())
             while window:
