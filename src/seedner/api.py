@@ -18,6 +18,7 @@ from seedner.dates.entities import (
     rule_dates,
 )
 from seedner.loading.labels import canonical_type
+from seedner.long_documents import MentionColumns, windowed_postprocess
 from seedner.normalize import Normalized, normalize
 from seedner.postprocess import postprocess
 from seedner.spans import Mention, canonical_form, tidy_span
@@ -184,8 +185,6 @@ class Extractor:
 
     def _windowed_entities(self, state: _Pending) -> Iterator[Entity]:
         """The entities :meth:`_result` gives a long document, made a window at a time."""
-        from seedner.long_documents import windowed_postprocess
-
         doc, norm = state.doc, state.norm
         assert state.columns is not None
         wants_dates = self.types is None or "DATE" in self.types
@@ -208,8 +207,6 @@ class _Pending:
     def __init__(
         self, doc: Document, norm: Normalized, *, long: bool = False, stream: bool = False
     ) -> None:
-        from seedner.long_documents import MentionColumns
-
         self.doc, self.norm = doc, norm
         self.mentions: list[Mention] = []  # in the normalized text
         # a long document's mentions, compact (and its blocks, the windows of its rules)

@@ -135,7 +135,9 @@ def extract_command(
         on_error=(lambda _: None) if engine is Engine.ray else errors,
     )
     done: set[str | int] = set()
-    if output is not None and not (engine is Engine.ray and output.is_dir()):
+    if output is not None and output.is_dir() and engine is Engine.local:
+        raise usage_error(f"-o {output}: is a folder (shards in a folder need --engine ray)")
+    if output is not None and not output.is_dir():
         try:
             check_output(output, plan.items, resume=resume)
             done = resumable_ids(output) if resume else set()
@@ -169,8 +171,6 @@ def extract_command(
             ErrorLog()(str(exc))
             raise typer.Exit(1) from None
         raise typer.Exit(status)
-    if output is not None and output.is_dir():
-        raise usage_error(f"-o {output}: is a folder (shards in a folder need --engine ray)")
     extractor = _extractor(model, types, ref_date, device, workers)
     status = _run(
         extractor,
