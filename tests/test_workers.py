@@ -76,9 +76,9 @@ def test_two_workers_give_the_same_bytes(
     started = []
     real = ParallelExtractor._parallel
 
-    def spy(self: ParallelExtractor, documents: Iterator[Document]) -> Iterator:
+    def spy(self: ParallelExtractor, documents: Iterator[Document], stream: bool) -> Iterator:
         started.append(self.workers)
-        return real(self, documents)
+        return real(self, documents, stream)
 
     monkeypatch.setattr(ParallelExtractor, "_parallel", spy)
     assert _run(str(SEEDS), str(records), "missing.txt", "--workers", "2") == single

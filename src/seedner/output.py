@@ -167,6 +167,13 @@ class OutputFile:
             "the last complete record: make room and run again with --resume to continue"
         )
 
+    def abandon(self) -> None:
+        """Cut the file back to the last committed record and drop what is pending (the run
+        was interrupted): it then holds :attr:`records` new records, all complete."""
+        self._pending.clear()
+        with contextlib.suppress(OSError):
+            self._file.truncate(self.committed)
+
     def close(self) -> None:
         """Write out what is pending and close the file."""
         try:

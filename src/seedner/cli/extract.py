@@ -290,6 +290,9 @@ def _run(
             errors(f"<stdout>: write failed ({(exc.strerror or str(exc)).lower()})")
         except KeyboardInterrupt:
             progress.cancel()
+            if out is not None:  # the file ends at its last complete record, counted
+                out.abandon()
+                written = out.records
             where = f" to {output}" if output is not None else ""
             again = (
                 "; run the same command with --resume to continue"
