@@ -141,8 +141,8 @@ class Extractor:
             offset = block.start + sent.start
             for _, label, s, e in spans:
                 kind = canonical_type(label)
-                tidy = tidy_span(sentence, s, e) if kind else None
-                if tidy is not None:
+                tidy = tidy_span(sentence, s, e) if kind is not None else None
+                if kind is not None and tidy is not None:
                     state.add(kind, label, offset + tidy[0], offset + tidy[1])
         for block in blocks:
             block.key.blocks -= 1
@@ -235,9 +235,25 @@ def _as_document(item: str | Document, index: int) -> Document:
 
 
 @overload
-def extract(inputs: str | Document, **options: Any) -> DocumentResult: ...
+def extract(  # type: ignore[overload-overlap]  # a str is also an iterable of str
+    inputs: str | Document,
+    *,
+    model: str = ...,
+    types: str | Iterable[str] | None = ...,
+    ref_date: dt.date | str | None = ...,
+    device: str | None = ...,
+    workers: int | str = ...,
+) -> DocumentResult: ...
 @overload
-def extract(inputs: Iterable[str | Document], **options: Any) -> list[DocumentResult]: ...
+def extract(
+    inputs: Iterable[str | Document],
+    *,
+    model: str = ...,
+    types: str | Iterable[str] | None = ...,
+    ref_date: dt.date | str | None = ...,
+    device: str | None = ...,
+    workers: int | str = ...,
+) -> list[DocumentResult]: ...
 
 
 def extract(

@@ -313,7 +313,9 @@ class _Block:
         self.widths: list[int] = []
         pos = start
         while True:
-            content_end = _LINE_RE.match(text, pos, end).end()
+            line_match = _LINE_RE.match(text, pos, end)
+            assert line_match is not None  # it matches the empty string too
+            content_end = line_match.end()
             line = text[pos:content_end].rstrip()
             if line:  # an empty line can only be first or last (at the ends of the text)
                 self.starts.append(pos)

@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Literal, overload
 
 from seedner.api import BATCH_CHARS, Extractor, parse_types
 from seedner.dates import parse_date
@@ -191,6 +192,15 @@ class ParallelExtractor:
 
     def run(self, documents: Iterable[Document]) -> list[DocumentResult]:
         return list(self.iter_results(documents))
+
+    @overload
+    def iter_results(
+        self, documents: Iterable[Document], *, stream: Literal[False] = ...
+    ) -> Iterator[DocumentResult]: ...
+    @overload
+    def iter_results(
+        self, documents: Iterable[Document], *, stream: bool
+    ) -> Iterator[DocumentResult | StreamedResult]: ...
 
     def iter_results(
         self, documents: Iterable[Document], *, stream: bool = False

@@ -163,7 +163,7 @@ def extract_command(
                 address=ray_address,
                 quiet=quiet,
                 on_error=ErrorLog(),
-                on_warning=lambda message: sys.stderr.write(f"seedner: warning: {message}\n"),
+                on_warning=_warn,
             )
         except (RayUsageError, ModelError) as exc:
             raise usage_error(str(exc)) from None
@@ -185,6 +185,10 @@ def extract_command(
         quiet=quiet,
     )
     raise typer.Exit(status)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"seedner: warning: {message}\n")
 
 
 def _extractor(
@@ -246,7 +250,7 @@ def _run(
         input_format=input_format,  # type: ignore[arg-type]
         encoding=encoding,
         on_error=errors,
-        on_warning=lambda message: sys.stderr.write(f"seedner: warning: {message}\n"),
+        on_warning=_warn,
     )
     if done:
         documents = (d for d in documents if d.id not in done)

@@ -287,18 +287,18 @@ def _year_from(m: re.Match[str], s: str, ref: datetime.date | None) -> tuple[boo
 
 def _side(m: re.Match[str], s: str, ref: datetime.date | None) -> _Side | None:
     """Parse the groups with suffix ``s``; None when they do not form a valid date."""
+    year: int | None
+    month: int | None
     if (ny := _g(m, f"ny{s}")) is not None:  # 2023-05-06, 2023/10/10, 2023.5.6
-        year, month = int(ny), int(m[f"nm{s}"])
+        y, mo = int(ny), int(m[f"nm{s}"])
         nd = _g(m, f"nd{s}")
-        day = None if nd is None else int(nd)
-        if _g(m, f"ns{s}") in (".", "．") and day is None:
+        d = None if nd is None else int(nd)
+        if _g(m, f"ns{s}") in (".", "．") and d is None:
             return None  # 2023.5 is a decimal number
-        if not (1900 <= year <= 2100 and 1 <= month <= 12) or (
-            day is not None and not 1 <= day <= 31
-        ):
+        if not (1900 <= y <= 2100 and 1 <= mo <= 12) or (d is not None and not 1 <= d <= 31):
             return None
-        norm = _iso(year, month, day)
-        return None if norm is None else _Side(year, month, day, True, True, False, norm)
+        norm = _iso(y, mo, d)
+        return None if norm is None else _Side(y, mo, d, True, True, False, norm)
 
     if (rm := _g(m, f"rm{s}")) is not None:  # 本月, 上个月, 下個月 (+ day / 初 / 下旬)
         year = month = None

@@ -150,7 +150,7 @@ class SpanAdapter(Component):
 
     def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
         single = isinstance(data, str)
-        texts = [data] if single else list(data)
+        texts: list[str] = [data] if isinstance(data, str) else list(data)
         pieces: list[str] = []
         owners: list[tuple[int, int]] = []
         for i, text in enumerate(texts):
@@ -167,8 +167,8 @@ class SpanAdapter(Component):
                         out[i].append(
                             (texts[i][offset + s : offset + e], label, offset + s, offset + e)
                         )
-        for spans in out:
-            spans.sort(key=lambda span: (span[2], span[3]))
+        for found in out:
+            found.sort(key=lambda span: (span[2], span[3]))
         return out[0] if single else out
 
     def __repr__(self) -> str:

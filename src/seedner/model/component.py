@@ -324,7 +324,7 @@ class CharNER(Component):
 
     def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
         single = isinstance(data, str)
-        texts = [data] if single else list(data)
+        texts: list[str] = [data] if isinstance(data, str) else list(data)
         out = [
             [(text[s:e], kind, s, e) for s, e, kind in spans]
             for text, spans in zip(texts, self.spans(texts, **kwargs))

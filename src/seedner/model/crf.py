@@ -28,10 +28,10 @@ class CRF(nn.Module):
         self.register_buffer("start_penalty", penalty[n], persistent=False)
 
     def _trans(self) -> torch.Tensor:
-        return self.transitions + self.trans_penalty
+        return self.transitions + self.get_buffer("trans_penalty")
 
     def _start(self) -> torch.Tensor:
-        return self.start + self.start_penalty
+        return self.start + self.get_buffer("start_penalty")
 
     def nll(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Sum over the batch of -log p(tags | emissions). ``mask[:, 0]`` must be all true."""

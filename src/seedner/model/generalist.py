@@ -134,7 +134,7 @@ def chunked(sentences: list[Sentence], max_chars: int = 160) -> list[Sentence]:
 def sample_epoch(
     corpora: list[list[Sentence]], weights: list[float], rng: random.Random
 ) -> list[tuple[int, Sentence]]:
-    picked = []
+    picked: list[tuple[int, Sentence]] = []
     for index, (data, weight) in enumerate(zip(corpora, weights)):
         whole, part = divmod(weight, 1.0)
         chosen = data * int(whole) + rng.sample(data, round(part * len(data)))

@@ -109,10 +109,11 @@ class CharBiGRUCRF(CharInputs):
         self.dropout = nn.Dropout(dropout)
         self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim, hidden, layers)
         self.proj = nn.Linear(2 * hidden, len(labels))
-        self.heads = nn.ModuleList(nn.Linear(2 * hidden, len(labels)) for _ in range(n_heads))
-        for head in self.heads:
+        heads = [nn.Linear(2 * hidden, len(labels)) for _ in range(n_heads)]
+        for head in heads:
             nn.init.zeros_(head.weight)
             nn.init.zeros_(head.bias)
+        self.heads = nn.ModuleList(heads)
         self.crf = CRF(labels)
 
     def encode(
