@@ -101,7 +101,7 @@ def test_empty_file_is_not_an_error(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--types", "PER,XYZ"], "unknown entity type(s) XYZ"),
-        (["--ref-date", "2023-13-01"], "--ref-date '2023-13-01' is not a date YYYY-MM-DD"),
+        (["--ref-date", "2023-13-01"], "reference date '2023-13-01' is not a date YYYY-MM-DD"),
         (["--resume"], "--resume needs -o FILE"),
         (["--model", "/no/such/model"], "model '/no/such/model': no saved HanLP component"),
     ],

@@ -37,7 +37,8 @@ pytestmark = pytest.mark.skipif(
 _RUN = """
 import ctypes, json, sys, threading, time
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-from seedner.cli.common import ErrorLog
+from seedner.progress import ErrorLog
+from seedner.options import ExtractOptions, RunOptions
 from seedner.ray_engine import run_ray
 import ray, psutil  # psutil: shipped with Ray
 
@@ -59,9 +60,8 @@ def watch():
 watcher = threading.Thread(target=watch, daemon=True)
 watcher.start()
 status = run_ray(
-    sys.argv[2:], None, done=set(), model="embedded", types=None, ref_date=None, device=None,
-    workers="1", glob="*.txt", input_format="auto", encoding=None, fmt="jsonl", address=None,
-    on_error=ErrorLog(), on_warning=print, quiet=False,
+    RunOptions(ExtractOptions(), engine="ray", workers=1), sys.argv[2:], None, done=set(),
+    fmt="jsonl", on_error=ErrorLog(), on_warning=print, quiet=False,
 )
 left = alive()
 running = False

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 import seedner.workers
 from seedner.api import Extractor
 from seedner.cli import app
+from seedner.options import parse_workers
 from seedner.types import Document
-from seedner.workers import ParallelExtractor, auto_workers, parse_workers, worker_threads
+from seedner.workers import ParallelExtractor, auto_workers, resolve_workers, worker_threads
 
 from .helpers import ROOT, SEEDS, seed_text
 
@@ -196,8 +197,9 @@ def test_auto_never_runs_more_threads_than_cpus() -> None:
         assert workers * worker_threads(workers, cpus) <= cpus
     assert worker_threads(8, 64) == 8
     assert auto_workers("cuda", cpus=16) == 1
-    assert parse_workers("auto") == auto_workers()
-    assert parse_workers("3") == 3
+    assert parse_workers("auto") is None  # each engine decides: resolve_workers here
+    assert resolve_workers(parse_workers("auto")) == auto_workers()
+    assert resolve_workers(parse_workers("3")) == 3
 
 
 # A run with workers started for a small input, interrupted once its first lines are out.

@@ -15,13 +15,18 @@ __version__ = "0.1.0"
 __all__ = ["Document", "DocumentResult", "Entity", "Extractor", "__version__", "extract"]
 
 if TYPE_CHECKING:
-    from seedner.api import Extractor, extract
+    from seedner.api import Extractor
+    from seedner.run import extract
 
 
 def __getattr__(name: str) -> Any:
-    # torch and HanLP load only when extraction is asked for.
-    if name in ("extract", "Extractor"):
-        from seedner import api
+    # the model and HanLP load only when extraction is asked for
+    if name == "Extractor":
+        from seedner.api import Extractor
 
-        return getattr(api, name)
+        return Extractor
+    if name == "extract":
+        from seedner.run import extract
+
+        return extract
     raise AttributeError(name)

@@ -1,4 +1,5 @@
-"""The Python API: ``extract`` texts or documents into typed entities."""
+"""The extractor: a loaded model and its pipeline, turning documents into typed entities
+(``seedner.extract`` in :mod:`seedner.run` is the one-call form)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Literal, overload
 
-from seedner.dates import choose_reference, parse_date
+from seedner.dates import choose_reference
 from seedner.dates.entities import (
     date_entities,
     merge_dates,
@@ -20,10 +21,10 @@ from seedner.dates.entities import (
 from seedner.loading.labels import canonical_type
 from seedner.long_documents import MentionColumns, windowed_postprocess
 from seedner.normalize import Normalized, normalize
+from seedner.options import ExtractOptions
 from seedner.postprocess import postprocess
 from seedner.spans import Mention, canonical_form, tidy_span
 from seedner.types import (
-    ENTITY_TYPES,
     Document,
     DocumentResult,
     Entity,
@@ -32,22 +33,6 @@ from seedner.types import (
 )
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
-
-
-def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
-    """``"PER,ORG"`` or ``["PER", "ORG"]`` → a set of types; raises ValueError on unknown ones."""
-    if types is None:
-        return None
-    items = types.split(",") if isinstance(types, str) else list(types)
-    chosen = frozenset(t.strip().upper() for t in items if t.strip())
-    unknown = sorted(chosen - set(ENTITY_TYPES))
-    if unknown:
-        raise ValueError(
-            f"unknown entity type(s) {', '.join(unknown)}; choose from {', '.join(ENTITY_TYPES)}"
-        )
-    if not chosen:
-        raise ValueError(f"no entity type given; choose from {', '.join(ENTITY_TYPES)}")
-    return chosen
 
 
 @lru_cache(maxsize=4)
@@ -68,13 +53,23 @@ class Extractor:
         ref_date: dt.date | str | None = None,
         device: str | None = None,
     ) -> None:
+        """Options as :meth:`ExtractOptions.parse <seedner.options.ExtractOptions.parse>`
+        takes them (ValueError for a bad one); the model loads here."""
+        self._load(ExtractOptions.parse(model, types=types, ref_date=ref_date, device=device))
+
+    @classmethod
+    def from_options(cls, options: ExtractOptions) -> Extractor:
+        """An extractor for options already checked (in a worker, an actor, a run)."""
+        extractor = cls.__new__(cls)
+        extractor._load(options)
+        return extractor
+
+    def _load(self, options: ExtractOptions) -> None:
         from seedner.pipeline import build_pipeline
 
-        self.types = parse_types(types)
-        self.ref_date = parse_date(ref_date)
-        if ref_date is not None and self.ref_date is None:
-            raise ValueError(f"reference date {ref_date!r} is not YYYY-MM-DD")
-        self.ner = _cached_model(model, device)
+        self.options = options
+        self.types, self.ref_date = options.types, options.ref_date
+        self.ner = _cached_model(options.model, options.device)
         self.pipeline = build_pipeline(self.ner)
 
     def run(self, documents: Sequence[Document]) -> list[DocumentResult]:
@@ -228,63 +223,3 @@ class _Pending:
         os_, oe = self.norm.span_to_original(m.start, m.end)
         canonical = canonical_form(self.norm.text[m.start : m.end])
         return Entity(self.doc.text[os_:oe], canonical, m.type, m.label, os_, oe)
-
-
-def _as_document(item: str | Document, index: int) -> Document:
-    return item if isinstance(item, Document) else Document(str(index), item)
-
-
-@overload
-def extract(  # type: ignore[overload-overlap]  # a str is also an iterable of str
-    inputs: str | Document,
-    *,
-    model: str = ...,
-    types: str | Iterable[str] | None = ...,
-    ref_date: dt.date | str | None = ...,
-    device: str | None = ...,
-    workers: int | str = ...,
-) -> DocumentResult: ...
-@overload
-def extract(
-    inputs: Iterable[str | Document],
-    *,
-    model: str = ...,
-    types: str | Iterable[str] | None = ...,
-    ref_date: dt.date | str | None = ...,
-    device: str | None = ...,
-    workers: int | str = ...,
-) -> list[DocumentResult]: ...
-
-
-def extract(
-    inputs: str | Document | Iterable[str | Document],
-    *,
-    model: str = "embedded",
-    types: str | Iterable[str] | None = None,
-    ref_date: dt.date | str | None = None,
-    device: str | None = None,
-    workers: int | str = 1,
-) -> DocumentResult | list[DocumentResult]:
-    """Extract PER/ORG/LOC/DATE entities.
-
-    A single text or ``Document`` gives one ``DocumentResult``; an iterable gives a list,
-    in input order. Plain strings get ids ``"0"``, ``"1"``, ...
-
-    ``workers`` (a number or ``"auto"``) tags a large iterable in that many processes, with
-    the same results (:mod:`seedner.workers`); scripts using it need the usual
-    ``if __name__ == "__main__":`` guard of Python's multiprocessing.
-    """
-    if workers != 1 and not isinstance(inputs, (str, Document)):
-        from seedner.workers import ParallelExtractor, parse_workers
-
-        count = parse_workers(workers, device)
-        if count > 1:
-            docs = [_as_document(item, i) for i, item in enumerate(inputs)]
-            return ParallelExtractor(
-                model, workers=count, types=types, ref_date=ref_date, device=device
-            ).run(docs)
-    extractor = Extractor(model, types=types, ref_date=ref_date, device=device)
-    if isinstance(inputs, (str, Document)):
-        return extractor.run([_as_document(inputs, 0)])[0]
-    docs = [_as_document(item, i) for i, item in enumerate(inputs)]
-    return list(extractor.iter_results(docs))

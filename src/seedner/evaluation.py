@@ -62,7 +62,8 @@ def evaluate_file(
     device: str | None = None,
 ) -> Scores:
     """Run extraction over the gold texts and score exact span matches."""
-    from seedner.api import Extractor, parse_types
+    from seedner.api import Extractor
+    from seedner.options import parse_types
 
     items = read_gold(path)
     chosen = parse_types(types)

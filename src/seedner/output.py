@@ -3,6 +3,7 @@
 * :func:`check_output` refuses, before the model loads, an output that is one of the inputs
   (opening it would truncate the text before it is read), a folder, or a path that cannot be
   written; :func:`resumable_ids` refuses to append to a file that is not seedner's output.
+* :func:`open_sink` gives the sink of an output format, over such a file or stdout.
 * :class:`OutputFile` remembers where the last complete record ended; a write that fails
   half-way (a full disk) cuts the file back there, so ``--resume`` carries on from it.
 """
@@ -13,6 +14,7 @@ import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -197,3 +199,20 @@ class TextOutput:
 
     def isatty(self) -> bool:
         return False
+
+
+def open_sink(fmt: str, out: OutputFile | None) -> Any:
+    """The sink writing ``fmt`` (jsonl, csv, html or table) to ``out``, or to stdout."""
+    import sys
+
+    from seedner.html_view import HtmlSink
+    from seedner.sinks import CsvSink, JsonlSink, TableSink, output_console
+
+    if fmt == "jsonl":
+        return JsonlSink(out or sys.stdout.buffer)  # type: ignore[arg-type]
+    text = out.text() if out is not None else None
+    if fmt == "csv":
+        return CsvSink(text or sys.stdout)  # type: ignore[arg-type]
+    if fmt == "html":
+        return HtmlSink(text or sys.stdout)  # type: ignore[arg-type]
+    return TableSink(output_console(text))  # type: ignore[arg-type]

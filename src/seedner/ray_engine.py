@@ -23,19 +23,20 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from seedner.api import BATCH_CHARS
 from seedner.loading.devices import names_gpu
+from seedner.options import RunOptions
 from seedner.output import OutputFile
-from seedner.sources import STDIN, InputPlan, _records, plan_inputs, read_documents
+from seedner.sources import STDIN, InputPlan, plan_inputs, read_documents, read_records
 from seedner.types import Document, DocumentResult
 
 if TYPE_CHECKING:
-    from seedner.cli.common import ErrorLog
-    from seedner.cli.progress import Progress
+    from seedner.progress import ErrorLog, Progress
 
 INSTALL_HINT = '--engine ray needs Ray Data: pip install "seedner[ray]"'
 # Work items of a few MB (a minute or so of one actor's time) keep every actor busy.
@@ -168,7 +169,7 @@ def read_item(
     # The local engine's JSON Lines reader (private to seedner.sources) numbers lines from 1;
     # blank lines are skipped and only advance its count.
     lines = chain(repeat(b"", item["line"] - 1), io.BytesIO(data))
-    yield from _records(lines, name, on_error)  # type: ignore[arg-type]
+    yield from read_records(lines, name, on_error)  # type: ignore[arg-type]
 
 
 class _Rows:
@@ -221,29 +222,23 @@ class _Rows:
 class ExtractActor:
     """A Ray actor holding one model: work items in, rows out (see :class:`_Rows`)."""
 
-    def __init__(
-        self,
-        model: str,
-        types: str | None,
-        ref_date: str | None,
-        device: str | None,
-        threads: int,
-        input_format: str,
-        encoding: str | None,
-        done: frozenset[str | int],
-        cwd: str,
-    ) -> None:
+    def __init__(self, options: RunOptions, done: frozenset[str | int], cwd: str) -> None:
         from seedner.api import Extractor
         from seedner.workers import limit_threads
 
         # Relative inputs name files under the driver's working folder (shared storage).
         with contextlib.suppress(OSError):
             os.chdir(cwd)
-        limit_threads(threads)
-        if names_gpu(device):
-            device = "cuda"  # Ray shows this actor its own GPU only
-        self.extractor = Extractor(model, types=types, ref_date=ref_date, device=device)
-        self.input_format, self.encoding, self.done = input_format, encoding, done
+        limit_threads(1)  # an actor has one CPU
+        extract = options.extract
+        if names_gpu(extract.device):
+            extract = replace(extract, device="cuda")  # Ray shows this actor its own GPU only
+        self.extractor = Extractor.from_options(extract)
+        self.input_format, self.encoding, self.done = (
+            options.input_format,
+            options.encoding,
+            done,
+        )
 
     def __call__(self, batch: Any) -> Iterator[Any]:
         from seedner.sinks import jsonl_line
@@ -314,18 +309,6 @@ def _quiet_ray(ray: Any) -> None:
     warnings.filterwarnings("ignore", module=r"ray\.")  # advice on tuning, not on the inputs
 
 
-def parse_actors(workers: str, device: str | None) -> int | None:
-    """``--workers`` for Ray: a number of actors, or None for ``auto``."""
-    from seedner.workers import parse_workers
-
-    if workers.strip().lower() == "auto":
-        return None
-    try:
-        return parse_workers(workers, device)
-    except ValueError as exc:
-        raise RayUsageError(str(exc)) from None
-
-
 def auto_actors(ray: Any, device: str | None) -> int:
     """One actor per GPU, or per CPU, of the cluster (an actor runs one torch thread)."""
     key = "GPU" if names_gpu(device) else "CPU"
@@ -333,43 +316,37 @@ def auto_actors(ray: Any, device: str | None) -> int:
 
 
 def run_ray(
+    options: RunOptions,
     inputs: list[str],
     output: Path | None,
     *,
     done: set[str | int],
-    model: str,
-    types: str | None,
-    ref_date: str | None,
-    device: str | None,
-    workers: str,
-    glob: str,
-    input_format: str,
-    encoding: str | None,
     fmt: str = "jsonl",
-    address: str | None,
     on_error: Callable[[str], None],
     on_warning: Callable[[str], None],
     quiet: bool = False,
 ) -> int:
     """Run the extraction as a Ray Data job; the exit status (0, or 1 if an input failed).
 
-    Joins the cluster at ``address``, or the Ray instance this process already started, or
-    starts a local one (and stops it at the end, once its processes have exited). Unless
-    ``quiet``, a terminal on stderr shows the progress and the closing summary line.
+    Joins the cluster at ``options.ray_address``, or the Ray instance this process already
+    started, or starts a local one (and stops it at the end, once its processes have exited).
+    ``options.workers`` actors (None: one per CPU or GPU of the cluster). Unless ``quiet``, a
+    terminal on stderr shows the progress and the closing summary line.
     """
     if fmt != "jsonl":
         raise RayUsageError("--engine ray writes JSON Lines (-f jsonl)")
     if STDIN in inputs:
         raise RayUsageError("--engine ray reads files and folders; give stdin to --engine local")
     ray = import_ray()
-    from seedner.cli.progress import progress_display
+    from seedner.progress import progress_display
     from seedner.workers import check_model
 
-    check_model(model, device)
-    fixed_actors = parse_actors(workers, device)
+    extract = options.extract
+    device, address, input_format = extract.device, options.ray_address, options.input_format
+    check_model(extract.model, device)
     errors = _counting(on_error)
-    plan = plan_inputs(inputs, glob=glob, input_format=input_format, on_error=errors)  # type: ignore[arg-type]
-    items = list(work_items(plan.items, input_format=input_format, encoding=encoding))
+    plan = plan_inputs(inputs, glob=options.glob, input_format=input_format, on_error=errors)
+    items = list(work_items(plan.items, input_format=input_format, encoding=options.encoding))
     on_terminal = output is None and sys.stdout.isatty()
     with progress_display(not quiet, plan, errors, on_terminal) as progress:
         if not items:
@@ -379,7 +356,7 @@ def run_ray(
             _quiet_ray(ray)
             gpu = names_gpu(device)
             on_cluster = bool(address or os.environ.get("RAY_ADDRESS"))
-            actors = fixed_actors or auto_actors(ray, device)
+            actors = options.workers or auto_actors(ray, device)
             _describe(progress, "starting actors")
             with warnings.catch_warnings():  # max_restarts has no named parameter yet
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -395,13 +372,7 @@ def run_ray(
                     # (ray-project/ray#53727).
                     max_restarts=-1 if on_cluster else 0,
                     fn_constructor_kwargs={
-                        "model": model,
-                        "types": types,
-                        "ref_date": ref_date,
-                        "device": device,
-                        "threads": 1,
-                        "input_format": input_format,
-                        "encoding": encoding,
+                        "options": options,
                         "done": frozenset(done),
                         "cwd": os.getcwd(),
                     },
@@ -413,7 +384,7 @@ def run_ray(
 
 def _counting(report: Callable[[str], None]) -> ErrorLog:
     """An :class:`ErrorLog` (what the summary line counts) that hands its lines to ``report``."""
-    from seedner.cli.common import ErrorLog
+    from seedner.progress import ErrorLog
 
     class Counting(ErrorLog):
         def __call__(self, message: str) -> None:

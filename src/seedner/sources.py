@@ -154,7 +154,7 @@ def read_documents(
         if item == STDIN:
             stream = stdin or sys.stdin.buffer
             if input_format == "jsonl" and encoding is None:
-                yield from _records(stream, "<stdin>", on_error, plan)
+                yield from read_records(stream, "<stdin>", on_error, plan)
             else:
                 text = _decode(stream.read(), "<stdin>", encoding, on_error, on_warning)
                 if text is not None:
@@ -177,7 +177,7 @@ def _documents_from_file(
     try:
         if fmt == "jsonl" and encoding is None:
             with open(path, "rb") as stream:
-                yield from _records(stream, str(path), on_error, plan)
+                yield from read_records(stream, str(path), on_error, plan)
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -215,12 +215,12 @@ def _documents_from_text(
     text: str, label: str, doc_id: str, input_format: InputFormat, on_error: ErrorSink
 ) -> Iterator[Document]:
     if input_format == "jsonl":
-        yield from _records(io.BytesIO(text.encode("utf-8")), label, on_error)
+        yield from read_records(io.BytesIO(text.encode("utf-8")), label, on_error)
     else:
         yield Document(doc_id, text)
 
 
-def _records(
+def read_records(
     stream: BinaryIO, label: str, on_error: ErrorSink, plan: InputPlan | None = None
 ) -> Iterator[Document]:
     """One document per JSON Lines record ``{"id": ..., "text": ...}``; blank lines skipped.

@@ -12,7 +12,6 @@ an input smaller than :data:`PARALLEL_MIN_CHARS` is done in this process instead
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import sys
@@ -20,14 +19,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Literal, overload
 
-from seedner.api import BATCH_CHARS, Extractor, parse_types
-from seedner.dates import parse_date
+from seedner.api import BATCH_CHARS, Extractor
 from seedner.errors import SeednerError
+from seedner.options import ExtractOptions
 from seedner.types import Document, DocumentResult, Entity, StreamedResult
 
 # Characters per task: half a model batch, so the last tasks keep both workers busy (on 2.17M
@@ -77,20 +75,10 @@ def worker_threads(workers: int, cpus: int | None = None) -> int:
     return max(1, (cpu_count() if cpus is None else cpus) // workers)
 
 
-def parse_workers(value: str | int, device: str | None = None) -> int:
-    """``auto`` or a positive number → a number of workers; raises ValueError otherwise."""
-    if isinstance(value, int):
-        number = value
-    elif value.strip().lower() == "auto":
-        return auto_workers(device)
-    else:
-        try:
-            number = int(value)
-        except ValueError:
-            number = 0
-    if number < 1:
-        raise ValueError(f"--workers {value!r}: give a positive number or auto")
-    return number
+def resolve_workers(workers: int | None, device: str | None = None) -> int:
+    """A number of workers from :attr:`RunOptions.workers <seedner.options.RunOptions.workers>`
+    (None: :func:`auto_workers`)."""
+    return auto_workers(device) if workers is None else workers
 
 
 def check_model(model: str, device: str | None) -> None:
@@ -111,15 +99,6 @@ def check_model(model: str, device: str | None) -> None:
         resolve_model_path(name)
     else:
         fetch_pretrained(info, name)
-
-
-@dataclass(frozen=True)
-class _Options:
-    model: str
-    types: tuple[str, ...] | None
-    ref_date: dt.date | None
-    device: str | None
-    threads: int
 
 
 _extractor: Extractor | None = None  # one per worker process, loaded by its first task
@@ -143,13 +122,11 @@ def _start_worker(threads: int) -> None:
     limit_threads(threads)
 
 
-def _tag_chunk(options: _Options, documents: list[Document]) -> list[list[Entity]]:
+def _tag_chunk(options: ExtractOptions, documents: list[Document]) -> list[list[Entity]]:
     """In a worker: the entities of each document of a chunk, in order."""
     global _extractor
     if _extractor is None:
-        _extractor = Extractor(
-            options.model, types=options.types, ref_date=options.ref_date, device=options.device
-        )
+        _extractor = Extractor.from_options(options)
     return [result.entities for result in _extractor.iter_results(documents)]
 
 
@@ -158,24 +135,15 @@ class ParallelExtractor:
 
     def __init__(
         self,
-        model: str = "embedded",
+        options: ExtractOptions | None = None,
         *,
         workers: int,
-        types: str | Iterable[str] | None = None,
-        ref_date: dt.date | str | None = None,
-        device: str | None = None,
         chunk_chars: int | None = None,
         min_parallel_chars: int | None = None,
     ) -> None:
-        chosen = parse_types(types)
-        date = parse_date(ref_date)
-        if ref_date is not None and date is None:
-            raise ValueError(f"reference date {ref_date!r} is not YYYY-MM-DD")
-        check_model(model, device)
-        threads = worker_threads(workers)
-        self.options = _Options(
-            model, tuple(sorted(chosen)) if chosen else None, date, device, threads
-        )
+        self.options = options or ExtractOptions()
+        check_model(self.options.model, self.options.device)
+        self.threads = worker_threads(workers)
         self.workers = workers
         self.chunk_chars = CHUNK_CHARS if chunk_chars is None else chunk_chars
         self.min_parallel_chars = (
@@ -186,8 +154,7 @@ class ParallelExtractor:
 
     def _local(self) -> Extractor:
         if self._here is None:
-            o = self.options
-            self._here = Extractor(o.model, types=o.types, ref_date=o.ref_date, device=o.device)
+            self._here = Extractor.from_options(self.options)
         return self._here
 
     def run(self, documents: Iterable[Document]) -> list[DocumentResult]:
@@ -246,11 +213,12 @@ class ParallelExtractor:
         import multiprocessing
 
         # spawn: a fresh interpreter per worker, never a fork of a process holding torch threads
+        others = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         pool = ProcessPoolExecutor(
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.options.threads,),
+            initargs=(self.threads,),
         )
         # At most two chunks per worker in flight: memory stays bounded, results stay in order.
         window: deque[tuple[list[Document], Future[list[list[Entity]]]]] = deque()
@@ -273,7 +241,7 @@ class ParallelExtractor:
             if finished:
                 pool.shutdown(wait=True)
             else:  # interrupted, a closed pipe or an error: stop the workers now
-                _stop(pool)
+                _stop(pool, others)
 
 
 def _collect(chunk: list[Document], future: Future[list[list[Entity]]]) -> Iterator[DocumentResult]:
@@ -287,9 +255,12 @@ def _collect(chunk: list[Document], future: Future[list[list[Entity]]]) -> Itera
         yield DocumentResult(doc.id, doc.text, found)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Shut the pool down without waiting for the chunks being tagged."""
-    processes = list(getattr(pool, "_processes", {}).values())  # no public handle before 3.14
+def _stop(pool: ProcessPoolExecutor, others: set[int]) -> None:
+    """Shut the pool down without waiting for the chunks being tagged: its processes are this
+    process's children that were not there before it (``others``, their pids)."""
+    import multiprocessing
+
+    processes = [p for p in multiprocessing.active_children() if p.pid not in others]
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():

@@ -1,4 +1,5 @@
-"""What the commands share: error reporting, option parsing and how help shows options."""
+"""What the commands share: usage errors, option parsing and how help shows options
+(:class:`seedner.progress.ErrorLog` reports input errors)."""
 
 from __future__ import annotations
 
@@ -21,18 +22,6 @@ DeviceOption = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional here
     typer.Option(metavar="DEVICE", help="auto, cpu, cuda or cuda:N."),
 ]
-
-
-class ErrorLog:
-    """Prints one line per input problem on stderr and remembers that there was one."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, message: str) -> None:
-        self.count += 1
-        sys.stderr.write(f"seedner: error: {message}\n")
-        sys.stderr.flush()
 
 
 def usage_error(message: str) -> typer.Exit:

@@ -8,7 +8,8 @@ from typing import Annotated, Any, BinaryIO, Optional
 
 import typer
 
-from seedner.cli.common import ErrorLog, usage_error
+from seedner.cli.common import usage_error
+from seedner.progress import ErrorLog
 
 
 def summary_command(
@@ -28,7 +29,7 @@ def summary_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for programs.")] = False,
 ) -> None:
     """Top entities per type, dates by month, and who is named together, across documents."""
-    from seedner.api import parse_types
+    from seedner.options import parse_types
     from seedner.summary import CorpusSummary
 
     try:
@@ -63,18 +64,20 @@ def _read_results(names: list[str], on_error: ErrorLog) -> Iterator[list[dict[st
     """Each record's entities; a bad line or file is reported and skipped."""
     for name in names:
         if name == "-":
-            yield from _records(sys.stdin.buffer, "<stdin>", on_error)
+            yield from _result_records(sys.stdin.buffer, "<stdin>", on_error)
             continue
         try:
             with open(name, "rb") as stream:
-                yield from _records(stream, name, on_error)
+                yield from _result_records(stream, name, on_error)
         except IsADirectoryError:
             on_error(f"{name}: is a directory (give extract's JSON Lines files)")
         except OSError as exc:
             on_error(f"{name}: cannot read ({exc.strerror or exc})")
 
 
-def _records(stream: BinaryIO, label: str, on_error: ErrorLog) -> Iterator[list[dict[str, Any]]]:
+def _result_records(
+    stream: BinaryIO, label: str, on_error: ErrorLog
+) -> Iterator[list[dict[str, Any]]]:
     """A bad line is reported and skipped; a bad first line rejects the whole input instead,
     which is then some other file (plain text, other JSON) and would give an error per line."""
     started = False

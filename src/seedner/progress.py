@@ -1,4 +1,5 @@
-"""The progress display of batch runs, on stderr, and the summary line that ends them.
+"""What a batch run tells on stderr: its errors, a line each (:class:`ErrorLog`), its progress
+display and the summary line that ends it.
 
 Shown only when stderr is a terminal. With files and folders the totals are known before
 reading (documents and bytes), so the display has a bar, a percentage and an ETA; JSON Lines
@@ -18,8 +19,19 @@ from typing import TYPE_CHECKING, Any
 from seedner.types import DocumentResult
 
 if TYPE_CHECKING:
-    from seedner.cli.common import ErrorLog
     from seedner.sources import InputPlan
+
+
+class ErrorLog:
+    """Prints one line per input problem on stderr and remembers that there was one."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        sys.stderr.write(f"seedner: error: {message}\n")
+        sys.stderr.flush()
 
 
 class Progress:

@@ -1,0 +1,124 @@
+"""What a run is asked for, validated once: every engine (in-process, worker pool, Ray) takes
+these objects as they are and never checks them again.
+
+* :class:`ExtractOptions`: what to extract — the model, the types, the reference date, the
+  device. An :class:`~seedner.api.Extractor` is built from it, in this process, in each worker
+  process and in each Ray actor.
+* :class:`RunOptions`: how a batch run goes — where inputs come from (glob, format,
+  encoding), the engine, its workers, the Ray cluster.
+
+Nothing heavy is imported here: options are checked before any model loads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from seedner.types import ENTITY_TYPES
+
+InputFormat = Literal["auto", "text", "jsonl"]
+EngineName = Literal["local", "ray"]
+
+
+def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
+    """``"PER,ORG"`` or ``["PER", "ORG"]`` → a set of types; raises ValueError on unknown ones."""
+    if types is None:
+        return None
+    items = types.split(",") if isinstance(types, str) else list(types)
+    chosen = frozenset(t.strip().upper() for t in items if t.strip())
+    unknown = sorted(chosen - set(ENTITY_TYPES))
+    if unknown:
+        raise ValueError(
+            f"unknown entity type(s) {', '.join(unknown)}; choose from {', '.join(ENTITY_TYPES)}"
+        )
+    if not chosen:
+        raise ValueError(f"no entity type given; choose from {', '.join(ENTITY_TYPES)}")
+    return chosen
+
+
+def parse_workers(value: str | int) -> int | None:
+    """``--workers``: a positive number, or None for ``auto`` (each engine decides what auto
+    means); raises ValueError otherwise."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"--workers {value!r}: give a positive number or auto")
+    return number
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What to extract; build with :meth:`parse`, which checks every field."""
+
+    model: str = "embedded"
+    types: frozenset[str] | None = None  # None: all of PER, ORG, LOC, DATE
+    ref_date: dt.date | None = None
+    device: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        model: str = "embedded",
+        *,
+        types: str | Iterable[str] | None = None,
+        ref_date: dt.date | str | None = None,
+        device: str | None = None,
+    ) -> ExtractOptions:
+        """Options from what a user gives; ValueError names a bad type or date, and
+        :class:`seedner.errors.ModelError` a device that is not one."""
+        from seedner.dates import parse_date
+        from seedner.loading.devices import parse_device
+
+        date = parse_date(ref_date)
+        if ref_date is not None and date is None:
+            raise ValueError(f"reference date {ref_date!r} is not a date YYYY-MM-DD")
+        parse_device(device)
+        return cls(model, parse_types(types), date, device)
+
+    @property
+    def wants_dates(self) -> bool:
+        return self.types is None or "DATE" in self.types
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a batch run over files, folders or stdin goes."""
+
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    engine: EngineName = "local"
+    workers: int | None = 1  # None: auto
+    ray_address: str | None = None
+    glob: str = "*.txt"
+    input_format: InputFormat = "auto"
+    encoding: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        extract: ExtractOptions,
+        *,
+        engine: EngineName = "local",
+        workers: str | int = 1,
+        ray_address: str | None = None,
+        glob: str = "*.txt",
+        input_format: InputFormat = "auto",
+        encoding: str | None = None,
+    ) -> RunOptions:
+        """Options from what a user gives; ValueError names the bad one."""
+        from seedner.decoding import check_encoding
+
+        if encoding is not None:
+            try:
+                check_encoding(encoding)
+            except ValueError as exc:
+                raise ValueError(f"--encoding: {exc}") from None
+        return cls(
+            extract, engine, parse_workers(workers), ray_address, glob, input_format, encoding
+        )
