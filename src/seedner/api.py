@@ -52,10 +52,15 @@ class Extractor:
         types: str | Iterable[str] | None = None,
         ref_date: dt.date | str | None = None,
         device: str | None = None,
+        no_rules: str | Iterable[str] | None = None,
     ) -> None:
         """Options as :meth:`ExtractOptions.parse <seedner.options.ExtractOptions.parse>`
         takes them (ValueError for a bad one); the model loads here."""
-        self._load(ExtractOptions.parse(model, types=types, ref_date=ref_date, device=device))
+        self._load(
+            ExtractOptions.parse(
+                model, types=types, ref_date=ref_date, device=device, no_rules=no_rules
+            )
+        )
 
     @classmethod
     def from_options(cls, options: ExtractOptions) -> Extractor:
@@ -154,11 +159,11 @@ class Extractor:
 
     def _result(self, state: _Pending) -> DocumentResult:
         doc, norm = state.doc, state.norm
-        wants_dates = self.types is None or "DATE" in self.types
+        wants_dates = self.options.wants_dates
         ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
         mentions = state.mentions if state.columns is None else state.columns.mentions()
-        entities = self._entities(state, postprocess(norm.text, mentions), ref)
-        if wants_dates:
+        entities = self._entities(state, postprocess(norm.text, mentions, self.options.off), ref)
+        if wants_dates and "dates" not in self.options.off:
             entities = merge_dates(entities, rule_dates(doc.text, norm, ref))
         return DocumentResult(doc.id, doc.text, self._chosen(entities))
 
@@ -182,13 +187,15 @@ class Extractor:
         """The entities :meth:`_result` gives a long document, made a window at a time."""
         doc, norm = state.doc, state.norm
         assert state.columns is not None
-        wants_dates = self.types is None or "DATE" in self.types
+        wants_dates = self.options.wants_dates
         ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
-        dates = rule_date_matches(norm, ref) if wants_dates else []
+        rule_dates = wants_dates and "dates" not in self.options.off
+        dates = rule_date_matches(norm, ref) if rule_dates else []
         date_starts = [d.start for d in dates]
-        for (start, end), mentions in windowed_postprocess(norm.text, state.columns, state.windows):
+        windows = windowed_postprocess(norm.text, state.columns, state.windows, self.options.off)
+        for (start, end), mentions in windows:
             entities = self._entities(state, mentions, ref)
-            if wants_dates:  # the rule dates starting in this window
+            if rule_dates:  # the rule dates starting in this window
                 found = dates[bisect_left(date_starts, start) : bisect_left(date_starts, end)]
                 entities = merge_dates(entities, date_entities(doc.text, norm, found))
             yield from self._chosen(entities)

@@ -16,7 +16,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from seedner.boilerplate import WebAddresses
 from seedner.consistency import (
     NameFinder,
     TypeVotes,
@@ -24,7 +23,7 @@ from seedner.consistency import (
     is_name_source,
     propagate_names,
 )
-from seedner.postprocess import local_rules
+from seedner.postprocess import TextFacts, local_rules
 from seedner.spans import Mention
 
 Window = tuple[int, int]  # [start, end) of the normalized text
@@ -91,21 +90,25 @@ class MentionColumns:
 
 
 def windowed_postprocess(
-    text: str, mentions: MentionColumns, windows: list[Window]
+    text: str, mentions: MentionColumns, windows: list[Window], off: frozenset[str] = frozenset()
 ) -> Iterator[tuple[Window, list[Mention]]]:
     """The mentions of each window after the rules, window by window, in text order.
 
     ``windows`` cover the text, in order, and no mention crosses from one into the next.
     """
     mentions = mentions.by_start()
-    addresses = WebAddresses(text)
-    written: dict[str, bool] = {}
+    facts = TextFacts(text)
+    if "consistency" in off:
+        for window in windows:
+            found = mentions.mentions(*mentions.rows_in(window))
+            yield window, local_rules(text, found, facts, off)
+        return
     votes = TypeVotes()
     sources: dict[str, Mention] = {}  # the names to look for: surface → first mention
     after = MentionColumns(len(text))
     rows: list[tuple[Window, int, int]] = []
     for window in windows:
-        kept = local_rules(text, mentions.mentions(*mentions.rows_in(window)), addresses, written)
+        kept = local_rules(text, mentions.mentions(*mentions.rows_in(window)), facts, off)
         votes.add(text, kept)
         for m in sorted(kept, key=lambda m: m.start):
             if is_name_source(text, m) and (surface := text[m.start : m.end]) not in sources:
@@ -117,4 +120,4 @@ def windowed_postprocess(
     finder = NameFinder(sources)
     for window, lo, hi in rows:
         typed = apply_types(text, after.mentions(lo, hi), decisions)
-        yield window, propagate_names(text, typed, finder, addresses, window)
+        yield window, propagate_names(text, typed, finder, facts.addresses, window)

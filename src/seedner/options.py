@@ -61,6 +61,7 @@ class ExtractOptions:
     types: frozenset[str] | None = None  # None: all of PER, ORG, LOC, DATE
     ref_date: dt.date | None = None
     device: str | None = None
+    off: frozenset[str] = frozenset()  # rules after the model turned off (postprocess.RULES)
 
     @classmethod
     def parse(
@@ -70,17 +71,19 @@ class ExtractOptions:
         types: str | Iterable[str] | None = None,
         ref_date: dt.date | str | None = None,
         device: str | None = None,
+        no_rules: str | Iterable[str] | None = None,
     ) -> ExtractOptions:
-        """Options from what a user gives; ValueError names a bad type or date, and
+        """Options from what a user gives; ValueError names a bad type, date or rule, and
         :class:`seedner.errors.ModelError` a device that is not one."""
         from seedner.dates import parse_date
         from seedner.loading.devices import parse_device
+        from seedner.postprocess import parse_rules
 
         date = parse_date(ref_date)
         if ref_date is not None and date is None:
             raise ValueError(f"reference date {ref_date!r} is not a date YYYY-MM-DD")
         parse_device(device)
-        return cls(model, parse_types(types), date, device)
+        return cls(model, parse_types(types), date, device, parse_rules(no_rules))
 
     @property
     def wants_dates(self) -> bool:

@@ -1,11 +1,22 @@
-"""The rules that run after the model, on one document's mentions, in this order:
-web boilerplate out (``boilerplate``), Latin words that are no names out, a name written twice
-in a row split in two, division names typed PER made LOC (``gazetteer``), one type per name and
-every occurrence of a name found (``consistency``)."""
+"""The rules that run after the model, on one document's mentions: one ordered list,
+:data:`RULES`, each step named so that a run can turn it off (``--no-rules``):
+
+1. ``boilerplate``: web boilerplate out (:mod:`seedner.boilerplate`);
+2. ``latin-names``: Latin words that are no names out;
+3. ``repeated-names``: a name written twice in a row split in two;
+4. ``gazetteer``: division names typed PER made LOC (:mod:`seedner.gazetteer`);
+5. ``consistency``: one type per name, and every occurrence of a name found
+   (:mod:`seedner.consistency`);
+6. ``dates``: the date rules' own dates added where the model found none, with ISO values
+   (:mod:`seedner.dates`; the model's DATE spans get their values either way).
+
+Steps 1–4 look at one mention and the text; 5 and 6 at the whole document.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from seedner.boilerplate import WebAddresses, drop_boilerplate
 from seedner.chars import IDEOGRAPH_RE
@@ -49,23 +60,57 @@ def split_repeated_names(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+class TextFacts:
+    """What the local rules look up in a document's text, found once for all its windows:
+    its web addresses, and which short division names have a full name written in it."""
+
+    def __init__(self, text: str) -> None:
+        self.addresses = WebAddresses(text)
+        self.written: dict[str, bool] = {}
+
+
+LocalRule = Callable[[str, list[Mention], TextFacts], list[Mention]]
+LOCAL_RULES: tuple[tuple[str, LocalRule], ...] = (
+    ("boilerplate", lambda text, ms, facts: drop_boilerplate(text, ms, facts.addresses)),
+    ("latin-names", lambda text, ms, facts: drop_latin_non_names(text, ms)),
+    ("repeated-names", lambda text, ms, facts: split_repeated_names(text, ms)),
+    ("gazetteer", lambda text, ms, facts: retype_divisions(text, ms, facts.written)),
+)
+RULES = (*(name for name, _ in LOCAL_RULES), "consistency", "dates")
+
+
+def parse_rules(names: str | Iterable[str] | None) -> frozenset[str]:
+    """``"consistency,gazetteer"`` → the set of rules to turn off; ValueError names an
+    unknown one."""
+    if names is None:
+        return frozenset()
+    items = names.split(",") if isinstance(names, str) else list(names)
+    chosen = frozenset(n.strip().lower() for n in items if n.strip())
+    unknown = sorted(chosen - set(RULES))
+    if unknown:
+        raise ValueError(f"unknown rule(s) {', '.join(unknown)}; choose from {', '.join(RULES)}")
+    return chosen
+
+
 def local_rules(
-    text: str,
-    mentions: list[Mention],
-    addresses: WebAddresses,
-    written: dict[str, bool] | None = None,
+    text: str, mentions: list[Mention], facts: TextFacts, off: frozenset[str] = frozenset()
 ) -> list[Mention]:
     """The rules that look at each mention and the text alone (not at the document's other
-    mentions), in order; ``addresses`` are the web addresses of ``text``."""
-    mentions = drop_boilerplate(text, mentions, addresses)
-    mentions = drop_latin_non_names(text, mentions)
-    mentions = split_repeated_names(text, mentions)
-    return retype_divisions(text, mentions, written)
+    mentions), in order, except those ``off``."""
+    for name, rule in LOCAL_RULES:
+        if name not in off:
+            mentions = rule(text, mentions, facts)
+    return mentions
 
 
-def postprocess(text: str, mentions: list[Mention]) -> list[Mention]:
-    """``mentions`` of ``text`` (the normalized text the model saw) after the rules."""
-    addresses = WebAddresses(text)
-    mentions = local_rules(text, mentions, addresses)
+def postprocess(
+    text: str, mentions: list[Mention], off: frozenset[str] = frozenset()
+) -> list[Mention]:
+    """``mentions`` of ``text`` (the normalized text the model saw) after the rules, except
+    those ``off`` (``dates`` is the caller's: it adds entities of the original text)."""
+    facts = TextFacts(text)
+    mentions = local_rules(text, mentions, facts, off)
+    if "consistency" in off:
+        return mentions
     mentions = unify_types(text, mentions)
-    return propagate_names(text, mentions, addresses=addresses)
+    return propagate_names(text, mentions, addresses=facts.addresses)

@@ -47,6 +47,7 @@ def extract(  # type: ignore[overload-overlap]  # a str is also an iterable of s
     ref_date: dt.date | str | None = ...,
     device: str | None = ...,
     workers: int | str = ...,
+    no_rules: str | Iterable[str] | None = ...,
 ) -> DocumentResult: ...
 @overload
 def extract(
@@ -57,6 +58,7 @@ def extract(
     ref_date: dt.date | str | None = ...,
     device: str | None = ...,
     workers: int | str = ...,
+    no_rules: str | Iterable[str] | None = ...,
 ) -> list[DocumentResult]: ...
 
 
@@ -68,6 +70,7 @@ def extract(
     ref_date: dt.date | str | None = None,
     device: str | None = None,
     workers: int | str = 1,
+    no_rules: str | Iterable[str] | None = None,
 ) -> DocumentResult | list[DocumentResult]:
     """Extract PER/ORG/LOC/DATE entities.
 
@@ -76,10 +79,13 @@ def extract(
 
     ``workers`` (a number or ``"auto"``) tags a large iterable in that many processes, with
     the same results (:mod:`seedner.workers`); scripts using it need the usual
-    ``if __name__ == "__main__":`` guard of Python's multiprocessing.
+    ``if __name__ == "__main__":`` guard of Python's multiprocessing. ``no_rules`` turns off
+    rules after the model by name (:data:`seedner.postprocess.RULES`).
     """
     options = RunOptions.parse(
-        ExtractOptions.parse(model, types=types, ref_date=ref_date, device=device),
+        ExtractOptions.parse(
+            model, types=types, ref_date=ref_date, device=device, no_rules=no_rules
+        ),
         workers=workers,
     )
     if isinstance(inputs, (str, Document)):

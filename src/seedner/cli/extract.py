@@ -97,6 +97,15 @@ def extract_command(
         Optional[str],  # noqa: UP045
         typer.Option(help="With --engine ray: join this Ray cluster (default: start a local one)."),
     ] = None,
+    no_rules: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--no-rules",
+            metavar="RULES",
+            help="Turn off rules after the model, comma-separated: boilerplate, latin-names,"
+            " repeated-names, gazetteer, consistency, dates.",
+        ),
+    ] = None,
 ) -> None:
     """Extract people, organizations, places and dates from Chinese documents."""
     from seedner.errors import ModelError
@@ -105,7 +114,9 @@ def extract_command(
 
     try:
         options = RunOptions.parse(
-            ExtractOptions.parse(model, types=types, ref_date=ref_date, device=device),
+            ExtractOptions.parse(
+                model, types=types, ref_date=ref_date, device=device, no_rules=no_rules
+            ),
             engine=engine.value,
             workers=workers,
             ray_address=ray_address,
