@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import orjson
+from seedner.jsonl import json_lines
 
 
 class OutputError(Exception):
@@ -72,19 +72,18 @@ def resumable_ids(path: Path) -> set[str | int]:
         return set()
     done: set[str | int] = set()
     complete = 0  # bytes of complete lines
-    with open(path, "rb") as lines:
-        for lineno, line in enumerate(lines, 1):
-            if not line.endswith(b"\n"):  # cut short: the start of a record, or not ours
-                if not line.startswith(b'{"id":'):
-                    raise _not_ours(path, lineno)
+    with open(path, "rb") as stream:
+        for line in json_lines(stream):
+            if not line.complete:  # cut short: the start of a record, or not ours
+                if not line.raw.startswith(b'{"id":'):
+                    raise _not_ours(path, line.number)
                 break
-            complete += len(line)
-            if not line.strip():
+            complete += len(line.raw)
+            if line.blank:
                 continue
-            record = _record(line)
-            if record is None:
-                raise _not_ours(path, lineno)
-            done.add(record["id"])
+            if not _is_record(line.value):
+                raise _not_ours(path, line.number)
+            done.add(line.value["id"])
     if complete < path.stat().st_size:
         with open(path, "r+b") as handle:
             handle.truncate(complete)
@@ -98,14 +97,8 @@ def _not_ours(path: Path, lineno: int) -> OutputError:
     )
 
 
-def _record(line: bytes) -> dict | None:
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return None
-    if isinstance(record, dict) and "id" in record and isinstance(record.get("entities"), list):
-        return record
-    return None
+def _is_record(value: Any) -> bool:
+    return isinstance(value, dict) and "id" in value and isinstance(value.get("entities"), list)
 
 
 class OutputFile:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-import orjson
-
 from seedner.decoding import DecodeError, decode_bytes
+from seedner.jsonl import json_lines
 from seedner.types import Document
 
 InputFormat = Literal["auto", "text", "jsonl"]
@@ -225,18 +224,16 @@ def read_records(
 ) -> Iterator[Document]:
     """One document per JSON Lines record ``{"id": ..., "text": ...}``; blank lines skipped.
     ``plan.read_bytes`` counts the bytes read."""
-    for lineno, raw in enumerate(stream, 1):
+    for line in json_lines(stream):
         if plan is not None:
-            plan.read_bytes += len(raw)
-        line = raw.removeprefix(b"\xef\xbb\xbf") if lineno == 1 else raw
-        if not line.strip():
+            plan.read_bytes += len(line.raw)
+        if line.blank:
             continue
-        where = f"{label}:{lineno}"
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            on_error(f"{where}: malformed JSON ({exc.args[0].split(':')[0]})")
+        where = f"{label}:{line.number}"
+        if line.problem:
+            on_error(f"{where}: {line.problem}")
             continue
+        record = line.value
         if not isinstance(record, dict):
             on_error(f'{where}: expected a JSON object with a "text" field')
             continue

@@ -80,34 +80,32 @@ def _result_records(
 ) -> Iterator[list[dict[str, Any]]]:
     """A bad line is reported and skipped; a bad first line rejects the whole input instead,
     which is then some other file (plain text, other JSON) and would give an error per line."""
+    from seedner.jsonl import json_lines
+
     started = False
-    for lineno, line in enumerate(stream, 1):
-        if not line.strip():
+    for line in json_lines(stream):
+        if line.blank:
             continue
-        entities, problem = _entities(line)
+        entities, problem = _entities(line.value, line.problem)
         if entities is not None:
             started = True
             yield entities
         elif started:
-            on_error(f"{label}:{lineno}: {problem}")
+            on_error(f"{label}:{line.number}: {problem}")
         else:
-            text = line.decode("utf-8", "replace").strip()
+            text = line.raw.decode("utf-8", "replace").strip()
             excerpt = text if len(text) <= 40 else text[:39] + "…"
             on_error(
-                f"{label}: not seedner JSON Lines output (line {lineno}: {excerpt!r});"
+                f"{label}: not seedner JSON Lines output (line {line.number}: {excerpt!r});"
                 " summary reads what `seedner extract -f jsonl` writes"
             )
             return
 
 
-def _entities(line: bytes) -> tuple[list[dict[str, Any]] | None, str]:
-    """The entities of one line of extract's output, or None and what is wrong with it."""
-    import orjson
-
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        return None, f"malformed JSON ({exc.args[0].split(':')[0]})"
+def _entities(record: Any, problem: str) -> tuple[list[dict[str, Any]] | None, str]:
+    """The entities of one record of extract's output, or None and what is wrong with it."""
+    if problem:
+        return None, problem
     entities = record.get("entities") if isinstance(record, dict) else None
     if not isinstance(entities, list) or not all(
         isinstance(e, dict) and isinstance(e.get("type"), str) for e in entities
