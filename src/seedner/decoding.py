@@ -16,7 +16,7 @@ Detection order (``decode_bytes(data)``):
    CP950), each tried strictly.  When more than one decodes, the text whose Chinese characters
    are the common ones wins (share of characters in GB2312 level 1 after the traditional →
    simplified fold, which tells real text from mojibake well even on a few characters), with
-   charset-normalizer's chaos measure (``mess_ratio``) breaking ties, then GB18030;
+   charset-normalizer's chaos measure (``CharsetMatch.chaos``) breaking ties, then GB18030;
 6. last resort: UTF-16 without BOM and without NUL bytes, as in 2.
 
 Line endings are left as they are: offsets are reported into the decoded text.
@@ -229,9 +229,14 @@ def _decode_prefix(data: bytes, name: str) -> str | None:
 
 
 def _chaos(text: str) -> float:
-    from charset_normalizer.md import mess_ratio  # lazy: keeps `import seedner` light
+    """charset-normalizer's chaos of ``text`` (0 clean … 1 mojibake): its UTF-8 form is
+    detected with UTF-8 as the only candidate, so the measure is the text's own."""
+    from charset_normalizer import from_bytes  # lazy: keeps `import seedner` light
 
-    return mess_ratio(text[:_SCORE_CHARS], 1.0)
+    found = from_bytes(
+        text[:_SCORE_CHARS].encode("utf-8"), cp_isolation=["utf_8"], threshold=1.0
+    ).best()
+    return 1.0 if found is None else found.chaos
 
 
 def _common_share(text: str) -> float:
