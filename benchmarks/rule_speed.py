@@ -17,8 +17,8 @@ from functools import partial
 from pathlib import Path
 
 from seedner.dates import find_dates
-from seedner.normalize import normalize
-from seedner.sentences import split_sentences
+from seedner.text.normalize import normalize
+from seedner.text.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -177,7 +177,7 @@ def main() -> None:
         "--results", type=Path, default=ROOT / "benchmarks" / "results", help="where the table goes"
     )
     args = parser.parse_args()
-    from seedner.workers import auto_workers, cpu_count
+    from seedner.run.workers import auto_workers, cpu_count
 
     args.work_dir.mkdir(parents=True, exist_ok=True)
     configs = args.configs.split(",")
@@ -233,7 +233,7 @@ def _config_label(config: str) -> str:
     if config == "ray":
         return "`--engine ray`"
     if config == "auto":
-        from seedner.workers import auto_workers
+        from seedner.run.workers import auto_workers
 
         return f"`--workers auto` ({auto_workers()})"
     return "1 process" if config == "1" else f"`--workers {config}`"

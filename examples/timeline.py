@@ -6,7 +6,7 @@ python examples/timeline.py seeds/
 import sys
 
 import seedner
-from seedner.sources import iter_documents
+from seedner.io.sources import iter_documents
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "seeds/"
 events = []

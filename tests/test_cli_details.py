@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from seedner import __version__
 from seedner.cli import app
 from seedner.cli.evaluate import format_scores
-from seedner.decoding import DecodeError, decode_bytes
+from seedner.io.decoding import DecodeError, decode_bytes
 from seedner.scoring import score
 
 from .helpers import ROOT, SEEDS, seed_text

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedner.decoding import DecodeError, decode_bytes
+from seedner.io.decoding import DecodeError, decode_bytes
 
 from .helpers import seed
 

@@ -6,9 +6,9 @@ from importlib import resources
 
 import pytest
 
-from seedner.gazetteer import divisions, is_division, retype_divisions
-from seedner.normalize import normalize
-from seedner.spans import Mention
+from seedner.rules.gazetteer import divisions, is_division, retype_divisions
+from seedner.text.normalize import normalize
+from seedner.text.spans import Mention
 
 from .helpers import seed_text
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from seedner.cli import app
-from seedner.html_view import escape_text, highlight, marked, render_page
+from seedner.io.html_view import escape_text, highlight, marked, render_page
 from seedner.types import DocumentResult, Entity
 
 from .helpers import SEEDS

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from seedner.api import BATCH_CHARS, Extractor
 from seedner.cli import app
-from seedner.sinks import CsvSink, JsonlSink, jsonl_line
+from seedner.io.sinks import CsvSink, JsonlSink, jsonl_line
 from seedner.types import Document, DocumentResult, Entity, StreamedResult
 
 from .helpers import SEEDS
@@ -154,7 +154,7 @@ def test_workers_leave_a_long_document_to_the_main_process(
     extractor: Extractor, long_text: str
 ) -> None:
     """A document cannot be shared between workers: done here, in its turn, no worker started."""
-    from seedner.workers import ParallelExtractor
+    from seedner.run.workers import ParallelExtractor
 
     doc = Document("long", "\n".join([long_text] * 5))
     assert len(doc.text) > BATCH_CHARS

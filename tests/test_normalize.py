@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedner.normalize import Normalized, fold_text, normalize
+from seedner.text.normalize import Normalized, fold_text, normalize
 
 from .helpers import seed
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 from seedner.api import Extractor
-from seedner.pipeline import MAX_SENTENCE, cut_blocks
-from seedner.sentences import iter_sentences
+from seedner.run.pipeline import MAX_SENTENCE, cut_blocks
+from seedner.text.sentences import iter_sentences
 from seedner.types import Document, DocumentResult
 
 from .helpers import SEEDS

@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedner import Document, DocumentResult
-from seedner.boilerplate import drop_boilerplate, web_address_spans
-from seedner.consistency import propagate_names, unify_types
 from seedner.dates import find_dates, find_reference_date
-from seedner.gazetteer import is_division
-from seedner.normalize import Normalized, normalize
-from seedner.postprocess import postprocess, split_repeated_names
-from seedner.spans import Mention, is_symbol, tidy_span
+from seedner.rules.boilerplate import drop_boilerplate, web_address_spans
+from seedner.rules.consistency import propagate_names, unify_types
+from seedner.rules.gazetteer import is_division
+from seedner.rules.postprocess import postprocess, split_repeated_names
+from seedner.text.normalize import Normalized, normalize
+from seedner.text.spans import Mention, is_symbol, tidy_span
 
 from .helpers import dataset, seed_text
 

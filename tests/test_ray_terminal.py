@@ -37,9 +37,9 @@ pytestmark = pytest.mark.skipif(
 _RUN = """
 import ctypes, json, sys, threading, time
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-from seedner.progress import ErrorLog
-from seedner.options import ExtractOptions, RunOptions
-from seedner.ray_engine import run_ray
+from seedner.run.progress import ErrorLog
+from seedner.run.options import ExtractOptions, RunOptions
+from seedner.run.ray_engine import run_ray
 import ray, psutil  # psutil: shipped with Ray
 
 def alive():

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from seedner.api import Extractor
 from seedner.bio import read_bio_tsv
+from seedner.io.sources import iter_documents
 from seedner.scoring import score
-from seedner.sources import iter_documents
 from seedner.types import Document
 
 from .helpers import dataset, seed_text

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from seedner.api import Extractor
 from seedner.cli import app
-from seedner.postprocess import RULES, parse_rules, postprocess
-from seedner.spans import Mention
+from seedner.rules.postprocess import RULES, parse_rules, postprocess
+from seedner.text.spans import Mention
 from seedner.types import Document
 
 from .helpers import SEEDS

@@ -14,11 +14,11 @@ from collections import defaultdict
 import pytest
 
 from seedner import DocumentResult
-from seedner.boilerplate import BREADCRUMB_MARKS, LABELS, web_address_spans
-from seedner.chars import IDEOGRAPH_RE
-from seedner.consistency import GENERIC_HEADS, MIN_NAME_LENGTH, NAME_TYPES
-from seedner.gazetteer import divisions
-from seedner.normalize import Normalized, normalize
+from seedner.rules.boilerplate import BREADCRUMB_MARKS, LABELS, web_address_spans
+from seedner.rules.consistency import GENERIC_HEADS, MIN_NAME_LENGTH, NAME_TYPES
+from seedner.rules.gazetteer import divisions
+from seedner.text.chars import IDEOGRAPH_RE
+from seedner.text.normalize import Normalized, normalize
 from seedner.types import ENTITY_TYPES, Entity
 
 PREFIXES = ("000", "001", "002", "003", "004")
@@ -112,8 +112,8 @@ def test_latin_words_are_people_only_when_they_look_like_names(results: dict) ->
 
 
 def test_a_latin_name_stays_a_person() -> None:
-    from seedner.postprocess import drop_latin_non_names
-    from seedner.spans import Mention
+    from seedner.rules.postprocess import drop_latin_non_names
+    from seedner.text.spans import Mention
 
     text = "特斯拉首席执行官Elon Musk说，mRNA疫苗由DNA编码。"
     mentions = [Mention(8, 17, "PER", "PER"), Mention(19, 23, "PER", "PER"),

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedner.normalize import normalize
-from seedner.sentences import iter_sentences, split_sentences
+from seedner.text.normalize import normalize
+from seedner.text.sentences import iter_sentences, split_sentences
 
 from .helpers import seed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from seedner.sources import iter_documents
+from seedner.io.sources import iter_documents
 
 from .helpers import SEEDS
 

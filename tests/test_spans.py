@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from seedner.spans import tidy_span
+from seedner.text.spans import tidy_span
 
 TEXT = "学习“科创中国”咨询委员会的工作，（北京）大学、《人民日报》报道，"
 

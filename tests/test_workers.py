@@ -14,12 +14,12 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-import seedner.workers
+import seedner.run.workers
 from seedner.api import Extractor
 from seedner.cli import app
-from seedner.options import parse_workers
+from seedner.run.options import parse_workers
+from seedner.run.workers import ParallelExtractor, auto_workers, resolve_workers, worker_threads
 from seedner.types import Document
-from seedner.workers import ParallelExtractor, auto_workers, resolve_workers, worker_threads
 
 from .helpers import ROOT, SEEDS, seed_text
 
@@ -72,8 +72,8 @@ def test_two_workers_give_the_same_bytes(
     records: Path, single: tuple[int, bytes, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tiny inputs are normally done in-process: make these go to the workers, in many chunks.
-    monkeypatch.setattr(seedner.workers, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(seedner.workers, "CHUNK_CHARS", 1500)
+    monkeypatch.setattr(seedner.run.workers, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(seedner.run.workers, "CHUNK_CHARS", 1500)
     started = []
     real = ParallelExtractor._parallel
 
@@ -89,8 +89,8 @@ def test_two_workers_give_the_same_bytes(
 def test_api_workers_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
     import seedner
 
-    monkeypatch.setattr(seedner.workers, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(seedner.workers, "CHUNK_CHARS", 800)
+    monkeypatch.setattr(seedner.run.workers, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(seedner.run.workers, "CHUNK_CHARS", 800)
     _, text = seed_text("002")
     paragraphs = [p for p in text.split("\n") if p.strip()]
     results = seedner.extract(paragraphs, workers=2)
@@ -112,7 +112,7 @@ def test_ray_engine_gives_the_same_bytes(
     pytest.importorskip("ray.data", reason='the Ray engine needs pip install "seedner[ray]"')
     import ray
 
-    import seedner.ray_engine
+    import seedner.run.ray_engine
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     try:
@@ -121,11 +121,11 @@ def test_ray_engine_gives_the_same_bytes(
         # Shards in a folder: concatenated, the same lines; several JSON Lines files.
         shards = tmp_path / "shards"
         shards.mkdir()
-        seedner.ray_engine.SHARD_LINES = 4
+        seedner.run.ray_engine.SHARD_LINES = 4
         try:
             status, _, errors = _run(*args, "--workers", "1", "-o", str(shards))
         finally:
-            seedner.ray_engine.SHARD_LINES = 100_000
+            seedner.run.ray_engine.SHARD_LINES = 100_000
         assert (status, errors) == (single[0], single[2])
         files = sorted(shards.glob("part-*.jsonl"))
         assert len(files) > 2
@@ -136,8 +136,8 @@ def test_ray_engine_gives_the_same_bytes(
 
 def test_ray_work_items_read_as_the_local_reader(records: Path) -> None:
     """JSON Lines cut into many slices: the same documents, error lines and default ids."""
-    from seedner.ray_engine import read_item, work_items
-    from seedner.sources import iter_documents
+    from seedner.io.sources import iter_documents
+    from seedner.run.ray_engine import read_item, work_items
 
     # records without an id get "FILE:LINE" as id: their line numbers must survive the cuts
     _, text = seed_text("002")
@@ -191,7 +191,7 @@ def test_auto_never_runs_more_threads_than_cpus() -> None:
     the CPUs; one on a GPU."""
     assert auto_workers(cpus=1) == 1
     assert auto_workers(cpus=2) == 2
-    assert auto_workers(cpus=64) == seedner.workers.AUTO_MAX_WORKERS
+    assert auto_workers(cpus=64) == seedner.run.workers.AUTO_MAX_WORKERS
     for cpus in range(1, 65):
         workers = auto_workers(cpus=cpus)
         assert workers * worker_threads(workers, cpus) <= cpus
@@ -206,7 +206,7 @@ def test_auto_never_runs_more_threads_than_cpus() -> None:
 # SIGINT is set to Python's own handler first: a test runner started in the background of a
 # non-interactive shell hands its children SIGINT ignored, as a terminal's Ctrl-C never is.
 _RUN = """
-import signal, sys, seedner.workers as w
+import signal, sys, seedner.run.workers as w
 signal.signal(signal.SIGINT, signal.default_int_handler)
 w.PARALLEL_MIN_CHARS, w.CHUNK_CHARS = 0, 1000
 from seedner.cli import main

@@ -16,7 +16,7 @@ __all__ = ["Document", "DocumentResult", "Entity", "Extractor", "__version__", "
 
 if TYPE_CHECKING:
     from seedner.api import Extractor
-    from seedner.run import extract
+    from seedner.run.batch import extract
 
 
 def __getattr__(name: str) -> Any:
@@ -26,7 +26,7 @@ def __getattr__(name: str) -> Any:
 
         return Extractor
     if name == "extract":
-        from seedner.run import extract
+        from seedner.run.batch import extract
 
         return extract
     raise AttributeError(name)

@@ -1,5 +1,5 @@
 """The extractor: a loaded model and its pipeline, turning documents into typed entities
-(``seedner.extract`` in :mod:`seedner.run` is the one-call form)."""
+(``seedner.extract`` in :mod:`seedner.run.batch` is the one-call form)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from seedner.dates.entities import (
     rule_dates,
 )
 from seedner.loading.labels import canonical_type
-from seedner.long_documents import MentionColumns, windowed_postprocess
-from seedner.normalize import Normalized, normalize
-from seedner.options import ExtractOptions
-from seedner.postprocess import postprocess
-from seedner.spans import Mention, canonical_form, tidy_span
+from seedner.rules.long_documents import MentionColumns, windowed_postprocess
+from seedner.rules.postprocess import postprocess
+from seedner.run.options import ExtractOptions
+from seedner.text.normalize import Normalized, normalize
+from seedner.text.spans import Mention, canonical_form, tidy_span
 from seedner.types import (
     Document,
     DocumentResult,
@@ -54,7 +54,7 @@ class Extractor:
         device: str | None = None,
         no_rules: str | Iterable[str] | None = None,
     ) -> None:
-        """Options as :meth:`ExtractOptions.parse <seedner.options.ExtractOptions.parse>`
+        """Options as :meth:`ExtractOptions.parse <seedner.run.options.ExtractOptions.parse>`
         takes them (ValueError for a bad one); the model loads here."""
         self._load(
             ExtractOptions.parse(
@@ -70,7 +70,7 @@ class Extractor:
         return extractor
 
     def _load(self, options: ExtractOptions) -> None:
-        from seedner.pipeline import build_pipeline
+        from seedner.run.pipeline import build_pipeline
 
         self.options = options
         self.types, self.ref_date = options.types, options.ref_date
@@ -101,12 +101,12 @@ class Extractor:
 
         Text goes to the model in batches of about ``batch_chars`` characters; a document
         longer than that is cut into blocks, and its mentions wait in compact columns
-        (:mod:`seedner.long_documents`). With ``stream``, such a document's result is a
+        (:mod:`seedner.rules.long_documents`). With ``stream``, such a document's result is a
         :class:`~seedner.types.StreamedResult` whose entities are made as they are read, a
         block at a time, so memory stays bounded by the batch size and the text itself
         however many entities it holds.
         """
-        from seedner.pipeline import Block, cut_blocks
+        from seedner.run.pipeline import Block, cut_blocks
 
         pending: deque[_Pending] = deque()
         batch: list[Block] = []

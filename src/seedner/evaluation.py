@@ -63,7 +63,7 @@ def evaluate_file(
 ) -> Scores:
     """Run extraction over the gold texts and score exact span matches."""
     from seedner.api import Extractor
-    from seedner.options import parse_types
+    from seedner.run.options import parse_types
 
     items = read_gold(path)
     chosen = parse_types(types)

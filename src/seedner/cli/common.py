@@ -1,5 +1,5 @@
 """What the commands share: usage errors, option parsing and how help shows options
-(:class:`seedner.progress.ErrorLog` reports input errors)."""
+(:class:`seedner.run.progress.ErrorLog` reports input errors)."""
 
 from __future__ import annotations
 

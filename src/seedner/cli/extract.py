@@ -109,8 +109,8 @@ def extract_command(
 ) -> None:
     """Extract people, organizations, places and dates from Chinese documents."""
     from seedner.errors import ModelError
-    from seedner.options import ExtractOptions, RunOptions
-    from seedner.run import UsageError, run
+    from seedner.run.batch import UsageError, run
+    from seedner.run.options import ExtractOptions, RunOptions
 
     try:
         options = RunOptions.parse(

@@ -9,7 +9,7 @@ from typing import Annotated, Any, BinaryIO, Optional
 import typer
 
 from seedner.cli.common import usage_error
-from seedner.progress import ErrorLog
+from seedner.run.progress import ErrorLog
 
 
 def summary_command(
@@ -29,7 +29,7 @@ def summary_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for programs.")] = False,
 ) -> None:
     """Top entities per type, dates by month, and who is named together, across documents."""
-    from seedner.options import parse_types
+    from seedner.run.options import parse_types
     from seedner.summary import CorpusSummary
 
     try:
@@ -51,7 +51,7 @@ def summary_command(
         )
         sys.stdout.flush()
     else:
-        from seedner.sinks import output_console, summary_tables
+        from seedner.io.sinks import output_console, summary_tables
 
         console = output_console()
         for renderable in summary_tables(summary, top):
@@ -80,7 +80,7 @@ def _result_records(
 ) -> Iterator[list[dict[str, Any]]]:
     """A bad line is reported and skipped; a bad first line rejects the whole input instead,
     which is then some other file (plain text, other JSON) and would give an error per line."""
-    from seedner.jsonl import json_lines
+    from seedner.io.jsonl import json_lines
 
     started = False
     for line in json_lines(stream):

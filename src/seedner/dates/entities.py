@@ -7,7 +7,7 @@ import datetime
 from bisect import bisect_left
 
 from seedner.dates.rules import DateMatch, find_dates, resolve_month_days
-from seedner.normalize import Normalized
+from seedner.text.normalize import Normalized
 from seedner.types import Entity
 
 

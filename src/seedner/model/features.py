@@ -13,7 +13,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from seedner.chars import is_basic_ideograph
+from seedner.text.chars import is_basic_ideograph
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 

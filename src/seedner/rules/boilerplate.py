@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from seedner.spans import Mention, tidy_span
+from seedner.text.spans import Mention, tidy_span
 
 
 def _words(text: str) -> frozenset[str]:

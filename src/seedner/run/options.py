@@ -77,7 +77,7 @@ class ExtractOptions:
         :class:`seedner.errors.ModelError` a device that is not one."""
         from seedner.dates import parse_date
         from seedner.loading.devices import parse_device
-        from seedner.postprocess import parse_rules
+        from seedner.rules.postprocess import parse_rules
 
         date = parse_date(ref_date)
         if ref_date is not None and date is None:
@@ -115,7 +115,7 @@ class RunOptions:
         encoding: str | None = None,
     ) -> RunOptions:
         """Options from what a user gives; ValueError names the bad one."""
-        from seedner.decoding import check_encoding
+        from seedner.io.decoding import check_encoding
 
         if encoding is not None:
             try:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from seedner.decoding import DecodeError, decode_bytes
-from seedner.jsonl import json_lines
+from seedner.io.decoding import DecodeError, decode_bytes
+from seedner.io.jsonl import json_lines
 from seedner.types import Document
 
 InputFormat = Literal["auto", "text", "jsonl"]

@@ -1,7 +1,7 @@
 """Where results go: JSON Lines and CSV for programs, rich tables for people.
 
 Every sink has ``write(result)`` for each document, in order, and ``finish()`` after the last.
-(The HTML page is in :mod:`seedner.html_view`.)
+(The HTML page is in :mod:`seedner.io.html_view`.)
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import codecs
 
-from seedner.chars import in_chinese_text
 from seedner.errors import SeednerError
+from seedner.text.chars import in_chinese_text
 
 __all__ = ["DecodeError", "check_encoding", "decode_bytes"]
 
@@ -246,7 +246,7 @@ def _common_share(text: str) -> float:
     (the 3,755 most frequent hanzi).  Mojibake from the wrong legacy codec yields rare hanzi,
     kana, box drawing or private-use characters instead.
     """
-    from .normalize import fold_text
+    from seedner.text.normalize import fold_text
 
     good = bad = total = 0
     for ch in fold_text(text[: _SCORE_CHARS * 4])[:_SCORE_CHARS]:

@@ -1,12 +1,12 @@
 """The rules that run after the model, on one document's mentions: one ordered list,
 :data:`RULES`, each step named so that a run can turn it off (``--no-rules``):
 
-1. ``boilerplate``: web boilerplate out (:mod:`seedner.boilerplate`);
+1. ``boilerplate``: web boilerplate out (:mod:`seedner.rules.boilerplate`);
 2. ``latin-names``: Latin words that are no names out;
 3. ``repeated-names``: a name written twice in a row split in two;
-4. ``gazetteer``: division names typed PER made LOC (:mod:`seedner.gazetteer`);
+4. ``gazetteer``: division names typed PER made LOC (:mod:`seedner.rules.gazetteer`);
 5. ``consistency``: one type per name, and every occurrence of a name found
-   (:mod:`seedner.consistency`);
+   (:mod:`seedner.rules.consistency`);
 6. ``dates``: the date rules' own dates added where the model found none, with ISO values
    (:mod:`seedner.dates`; the model's DATE spans get their values either way).
 
@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from seedner.boilerplate import WebAddresses, drop_boilerplate
-from seedner.chars import IDEOGRAPH_RE
-from seedner.consistency import propagate_names, unify_types
-from seedner.gazetteer import retype_divisions
-from seedner.spans import Mention
+from seedner.rules.boilerplate import WebAddresses, drop_boilerplate
+from seedner.rules.consistency import propagate_names, unify_types
+from seedner.rules.gazetteer import retype_divisions
+from seedner.text.chars import IDEOGRAPH_RE
+from seedner.text.spans import Mention
 
 _NAME_WORD = re.compile("[A-Z][a-z]+")
 

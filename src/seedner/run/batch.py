@@ -9,7 +9,7 @@
 
 Who imports whom: ``cli.extract`` → ``run`` → (``api``, ``workers``, ``ray_engine``,
 ``output``, ``sinks``, ``sources``, ``progress``); ``workers`` → ``api``; ``api`` imports
-neither, and every engine takes :class:`~seedner.options.ExtractOptions` as it is.
+neither, and every engine takes :class:`~seedner.run.options.ExtractOptions` as it is.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from seedner.errors import SeednerError
-from seedner.options import ExtractOptions, RunOptions
+from seedner.run.options import ExtractOptions, RunOptions
 from seedner.types import Document, DocumentResult
 
 OutputFormat = Literal["table", "jsonl", "csv", "html"]
@@ -78,9 +78,9 @@ def extract(
     in input order. Plain strings get ids ``"0"``, ``"1"``, ...
 
     ``workers`` (a number or ``"auto"``) tags a large iterable in that many processes, with
-    the same results (:mod:`seedner.workers`); scripts using it need the usual
+    the same results (:mod:`seedner.run.workers`); scripts using it need the usual
     ``if __name__ == "__main__":`` guard of Python's multiprocessing. ``no_rules`` turns off
-    rules after the model by name (:data:`seedner.postprocess.RULES`).
+    rules after the model by name (:data:`seedner.rules.postprocess.RULES`).
     """
     options = RunOptions.parse(
         ExtractOptions.parse(
@@ -100,7 +100,7 @@ def local_engine(options: RunOptions) -> Any:
     """An ``Extractor`` (in this process) or a ``ParallelExtractor`` (worker processes), as
     ``options.workers`` asks; both have ``run`` and ``iter_results(documents, stream=...)``."""
     from seedner.api import Extractor
-    from seedner.workers import ParallelExtractor, resolve_workers
+    from seedner.run.workers import ParallelExtractor, resolve_workers
 
     workers = resolve_workers(options.workers, options.extract.device)
     if workers > 1:
@@ -121,9 +121,9 @@ def run(
     (0, or 1 if an input failed). Raises :class:`UsageError` before any work for what must
     stop the run: a bad output, ``--resume`` without a JSON Lines file, an unknown model."""
     from seedner.errors import ModelError
-    from seedner.output import OutputError, check_output, resumable_ids
-    from seedner.progress import ErrorLog
-    from seedner.sources import plan_inputs
+    from seedner.io.output import OutputError, check_output, resumable_ids
+    from seedner.io.sources import plan_inputs
+    from seedner.run.progress import ErrorLog
 
     ray = options.engine == "ray"
     if resume:
@@ -147,7 +147,7 @@ def run(
             check_output(output, plan.items, resume=resume)
             done = resumable_ids(output) if resume else set()
         if ray:
-            from seedner.ray_engine import RayUsageError, run_ray
+            from seedner.run.ray_engine import RayUsageError, run_ray
 
             try:
                 return run_ray(
@@ -186,10 +186,10 @@ def _run_local(
 ) -> int:
     """Read, tag and write every document of ``plan`` with ``engine``; the exit status."""
     from seedner.errors import ModelError
-    from seedner.output import OutputError, OutputFile, open_sink
-    from seedner.progress import progress_display
-    from seedner.sources import read_documents
-    from seedner.workers import WorkerError
+    from seedner.io.output import OutputError, OutputFile, open_sink
+    from seedner.io.sources import read_documents
+    from seedner.run.progress import progress_display
+    from seedner.run.workers import WorkerError
 
     documents = read_documents(
         plan,

@@ -25,7 +25,7 @@ from typing import Literal, overload
 
 from seedner.api import BATCH_CHARS, Extractor
 from seedner.errors import SeednerError
-from seedner.options import ExtractOptions
+from seedner.run.options import ExtractOptions
 from seedner.types import Document, DocumentResult, Entity, StreamedResult
 
 # Characters per task: half a model batch, so the last tasks keep both workers busy (on 2.17M
@@ -76,7 +76,7 @@ def worker_threads(workers: int, cpus: int | None = None) -> int:
 
 
 def resolve_workers(workers: int | None, device: str | None = None) -> int:
-    """A number of workers from :attr:`RunOptions.workers <seedner.options.RunOptions.workers>`
+    """A number of workers from :attr:`RunOptions.workers <seedner.run.options.RunOptions.workers>`
     (None: :func:`auto_workers`)."""
     return auto_workers(device) if workers is None else workers
 

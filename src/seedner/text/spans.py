@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from seedner.chars import BASIC_IDEOGRAPHS_CLASS, IDEOGRAPHS_CLASS
+from seedner.text.chars import BASIC_IDEOGRAPHS_CLASS, IDEOGRAPHS_CLASS
 
 
 @dataclass(slots=True)

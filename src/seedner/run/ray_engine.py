@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from seedner.api import BATCH_CHARS
+from seedner.io.output import OutputFile
+from seedner.io.sources import STDIN, InputPlan, plan_inputs, read_documents, read_records
 from seedner.loading.devices import names_gpu
-from seedner.options import RunOptions
-from seedner.output import OutputFile
-from seedner.sources import STDIN, InputPlan, plan_inputs, read_documents, read_records
+from seedner.run.options import RunOptions
 from seedner.types import Document, DocumentResult
 
 if TYPE_CHECKING:
-    from seedner.progress import ErrorLog, Progress
+    from seedner.run.progress import ErrorLog, Progress
 
 INSTALL_HINT = '--engine ray needs Ray Data: pip install "seedner[ray]"'
 # Work items of a few MB (a minute or so of one actor's time) keep every actor busy.
@@ -166,7 +166,7 @@ def read_item(
     except OSError as exc:
         on_error(f"{name}: cannot read ({exc.strerror or exc})")
         return
-    # The local engine's JSON Lines reader (private to seedner.sources) numbers lines from 1;
+    # The local engine's JSON Lines reader (private to seedner.io.sources) numbers lines from 1;
     # blank lines are skipped and only advance its count.
     lines = chain(repeat(b"", item["line"] - 1), io.BytesIO(data))
     yield from read_records(lines, name, on_error)  # type: ignore[arg-type]
@@ -224,7 +224,7 @@ class ExtractActor:
 
     def __init__(self, options: RunOptions, done: frozenset[str | int], cwd: str) -> None:
         from seedner.api import Extractor
-        from seedner.workers import limit_threads
+        from seedner.run.workers import limit_threads
 
         # Relative inputs name files under the driver's working folder (shared storage).
         with contextlib.suppress(OSError):
@@ -241,7 +241,7 @@ class ExtractActor:
         )
 
     def __call__(self, batch: Any) -> Iterator[Any]:
-        from seedner.sinks import jsonl_line
+        from seedner.io.sinks import jsonl_line
 
         rows = _Rows()
         for item in batch.to_pylist():
@@ -338,8 +338,8 @@ def run_ray(
     if STDIN in inputs:
         raise RayUsageError("--engine ray reads files and folders; give stdin to --engine local")
     ray = import_ray()
-    from seedner.progress import progress_display
-    from seedner.workers import check_model
+    from seedner.run.progress import progress_display
+    from seedner.run.workers import check_model
 
     extract = options.extract
     device, address, input_format = extract.device, options.ray_address, options.input_format
@@ -384,7 +384,7 @@ def run_ray(
 
 def _counting(report: Callable[[str], None]) -> ErrorLog:
     """An :class:`ErrorLog` (what the summary line counts) that hands its lines to ``report``."""
-    from seedner.progress import ErrorLog
+    from seedner.run.progress import ErrorLog
 
     class Counting(ErrorLog):
         def __call__(self, message: str) -> None:

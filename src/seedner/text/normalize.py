@@ -31,7 +31,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from seedner.chars import CLOSING, IDEOGRAPH_RE, IDEOGRAPHS_CLASS, SENTENCE_FINAL
+from seedner.text.chars import CLOSING, IDEOGRAPH_RE, IDEOGRAPHS_CLASS, SENTENCE_FINAL
 
 __all__ = ["Normalized", "fold_text", "normalize"]
 

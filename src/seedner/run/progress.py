@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from seedner.types import DocumentResult
 
 if TYPE_CHECKING:
-    from seedner.sources import InputPlan
+    from seedner.io.sources import InputPlan
 
 
 class ErrorLog:

@@ -19,8 +19,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 
-from seedner.boilerplate import WebAddresses
-from seedner.spans import Mention, canonical_form
+from seedner.rules.boilerplate import WebAddresses
+from seedner.text.spans import Mention, canonical_form
 
 
 def _words(text: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from typing import Any
 import hanlp
 from hanlp.common.component import Component
 
-from seedner.sentences import iter_sentences
+from seedner.text.sentences import iter_sentences
 
 MAX_SENTENCE = 200  # characters per model input; longer sentences are cut at sensible points
 

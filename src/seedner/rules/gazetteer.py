@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from seedner.spans import Mention
+from seedner.text.spans import Mention
 
 LEVELS = ("province", "prefecture", "county")
 

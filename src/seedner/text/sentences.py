@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from seedner.chars import CLOSING, SENTENCE_FINAL
+from seedner.text.chars import CLOSING, SENTENCE_FINAL
 
 __all__ = ["iter_sentences", "split_sentences"]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from seedner.jsonl import json_lines
+from seedner.io.jsonl import json_lines
 
 
 class OutputError(Exception):
@@ -198,8 +198,8 @@ def open_sink(fmt: str, out: OutputFile | None) -> Any:
     """The sink writing ``fmt`` (jsonl, csv, html or table) to ``out``, or to stdout."""
     import sys
 
-    from seedner.html_view import HtmlSink
-    from seedner.sinks import CsvSink, JsonlSink, TableSink, output_console
+    from seedner.io.html_view import HtmlSink
+    from seedner.io.sinks import CsvSink, JsonlSink, TableSink, output_console
 
     if fmt == "jsonl":
         return JsonlSink(out or sys.stdout.buffer)  # type: ignore[arg-type]

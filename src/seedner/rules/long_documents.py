@@ -7,7 +7,7 @@ mentions wait in arrays (about 20 bytes each) and the entities are made, and wri
 window (a block the model was given) at a time. The rules that need the whole document —
 one type per name, every occurrence of a name — first gather what they need over all
 windows (the votes per name, the names to look for), so the entities are the same as those
-of the whole-document rules (:func:`seedner.postprocess.postprocess`).
+of the whole-document rules (:func:`seedner.rules.postprocess.postprocess`).
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from seedner.consistency import (
+from seedner.rules.consistency import (
     NameFinder,
     TypeVotes,
     apply_types,
     is_name_source,
     propagate_names,
 )
-from seedner.postprocess import TextFacts, local_rules
-from seedner.spans import Mention
+from seedner.rules.postprocess import TextFacts, local_rules
+from seedner.text.spans import Mention
 
 Window = tuple[int, int]  # [start, end) of the normalized text
 
