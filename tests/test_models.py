@@ -11,7 +11,6 @@ seedner types.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
@@ -31,7 +30,6 @@ from seedner.loading import load_model
 from seedner.loading.adapters import (
     MultiTaskNER,
     TokenListNER,
-    split_long,
     token_char_spans,
     tokens_to_chars,
 )
@@ -195,16 +193,6 @@ def _assert_contract(sentences: list[str], output: list, labels: set[str]) -> in
 
 
 # -- pure helpers -------------------------------------------------------------------------------
-def test_split_long_covers_text_within_limit() -> None:
-    text = "北京大学的学生在天津参观。" * 30 + "没有标点" * 40
-    pieces = split_long(text, 100)
-    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
-    assert all(0 < e - s <= 100 for s, e in pieces)
-    assert text[pieces[0][1] - 1] == "。"  # cut after punctuation when there is some
-    assert split_long("", 10) == [(0, 0)] and split_long("短", 10) == [(0, 1)]
-
-
 def test_token_char_spans_aligns_strings_and_takes_hanlp_spans() -> None:
     sentence = "中国银行 和 iPhone X发布"
     tokens = ["中国银行", "和", "iPhone X", "发布"]

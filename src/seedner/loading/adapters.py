@@ -13,8 +13,9 @@ HanLP's own components need an adapter:
   ``MSRA_NER_ELECTRA_SMALL_ZH``) fed lists of characters: its token offsets are character
   offsets once whitespace (which such models never saw) is taken out and mapped back.
 
-Adapters cut sentences longer than ``max_chars`` into pieces (at punctuation or spaces when
-possible, never truncating) and shift the pieces' offsets back. Native labels are passed
+Adapters cut sentences longer than ``max_chars`` into pieces with the pipeline's own sentence
+cutter (:func:`seedner.text.sentences.iter_sentences`: at punctuation or spaces when possible,
+never truncating) and shift the pieces' offsets back. Native labels are passed
 through; mapping them to PER/ORG/LOC/DATE is :func:`seedner.loading.labels.canonical_type`'s job.
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
+from seedner.text.sentences import iter_sentences
 from seedner.types import NerSpan
 
 PieceSpan = tuple[str, int, int]  # (native label, start, end) within one piece
@@ -33,7 +35,6 @@ PieceSpan = tuple[str, int, int]  # (native label, start, end) within one piece
 # 510 sub-words is the transformers' limit; Chinese BERT-style tokenizers give at most one
 # sub-word per character, sentencepiece ones rarely more than two. 250 leaves room for both.
 MAX_CHARS = 250
-SPLIT_AFTER = set("。！？；!?;…，,、：:）)」』】》\"'")
 
 # Which NER task of a multi-task model to use when none is asked for.
 NER_TASK_PREFERENCE = ("ner/msra", "ner", "ner/ontonotes", "ner/pku")
@@ -44,34 +45,6 @@ TOKEN_LIST_NER_CLASSES = {
     "hanlp.components.ner.biaffine_ner.biaffine_ner.BiaffineNamedEntityRecognizer",
 }
 SPAN_CONTRACT_CLASSES = {"seedner.model.component.CharNER"}
-
-
-def split_long(text: str, limit: int = MAX_CHARS) -> list[tuple[int, int]]:
-    """``(start, end)`` pieces covering ``text``, each at most ``limit`` characters.
-
-    A piece ends after the last sentence-internal punctuation or space in the second half
-    of its window when there is one, else at the limit.
-    """
-    if limit < 1:
-        raise ValueError("limit must be positive")
-    pieces = []
-    start = 0
-    n = len(text)
-    while n - start > limit:
-        end = start + limit
-        cut = next(
-            (
-                i + 1
-                for i in range(end - 1, start + limit // 2 - 1, -1)
-                if text[i] in SPLIT_AFTER or text[i].isspace()
-            ),
-            end,
-        )
-        pieces.append((start, cut))
-        start = cut
-    if start < n or not pieces:
-        pieces.append((start, n))
-    return pieces
 
 
 def _squash(text: str) -> str:
@@ -154,10 +127,10 @@ class SpanAdapter(Component):
         pieces: list[str] = []
         owners: list[tuple[int, int]] = []
         for i, text in enumerate(texts):
-            for s, e in split_long(text, self.max_chars):
-                if text[s:e].strip():
-                    pieces.append(text[s:e])
-                    owners.append((i, s))
+            # the sentence cutter of the pipeline: pieces of at most max_chars, none blank
+            for s, e in iter_sentences(text, self.max_chars):
+                pieces.append(text[s:e])
+                owners.append((i, s))
         out: list[list[NerSpan]] = [[] for _ in texts]
         if pieces:
             results = self.predict_pieces(pieces)
