@@ -3,10 +3,12 @@
 The embedded model is the mean of its run's best epoch (the saved model) and its last epoch
 (the checkpoint ``train_embedded.py --checkpoint`` writes after every epoch):
 
-    python scripts/average_weights.py /tmp/embedded /tmp/embedded.ckpt -o /tmp/embedded-avg \\
+    python scripts/average_weights.py $WORK/gen1 $WORK/gen1.ckpt -o $WORK/gen1avg \\
         --dev msra=../shared/datasets/msra/dev.tsv \\
         --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
-        --dev cluener=/tmp/cluener/dev.tsv --dev weibo=../shared/datasets/weibo/dev.tsv
+        --dev cluener=$WORK/cluener/dev.tsv --dev weibo=../shared/datasets/weibo/dev.tsv
+
+(``$WORK``: the folder of ``scripts/train_embedded.py``'s commands.)
 
 The output folder gets the averaged weights (``model.safetensors``, ``encoder.onnx``), the model's
 vocabulary and config, its ``training.json`` with an ``averaged`` entry (the epochs and, with
@@ -25,8 +27,12 @@ from pathlib import Path
 import torch
 from train_embedded import dev_arg  # this folder is on sys.path when a script runs
 
-from seedner.model.card import write_generalist_card
-from seedner.model.generalist import WeightSum, dev_scores, harmonised
+from seedner.loading.labels import canonical_type
+from seedner.model.card import write_model_card
+from seedner.model.corpora import harmonised
+from seedner.model.generalist import TYPES
+from seedner.model.learner import dev_f1
+from seedner.model.trainer import WeightSum
 from seedner.model.weights import weights_path
 
 CARD_NOTES = Path(__file__).with_name("embedded_card_notes.md")
@@ -58,14 +64,15 @@ def main() -> None:
     tagger = hanlp.load(str(args.model))  # the best epoch's weights
     model = tagger.model
     assert model is not None
-    total = WeightSum.of(model)
+    total = WeightSum.of(tagger.saved_state())
     model.load_state_dict(state["model"], strict=False)  # the last epoch's (its corpus heads
-    total.add(model)  # are not in the saved model, nor in the sum)
+    total.add(tagger.saved_state())  # are not in the saved model, nor in the sum)
     model.load_state_dict(total.mean(), strict=False)
     tagger.save(args.out)  # half-precision model.safetensors, float32 encoder.onnx
     averaged: dict = {"epochs": [report["best_epoch"], last_epoch], "kept": True}
     if args.dev:
-        f1 = dev_scores(tagger, {name: harmonised(path) for name, path in args.dev})
+        sets = {name: harmonised(path, TYPES, canonical_type) for name, path in args.dev}
+        f1 = dev_f1(tagger, sets)
         averaged.update(dev_f1=f1, mean_f1=sum(f1.values()) / len(f1))
         print(" ".join(f"{k} {v:.4f}" for k, v in f1.items()), f"mean {averaged['mean_f1']:.4f}")
     report["averaged"] = averaged
@@ -76,7 +83,7 @@ def main() -> None:
     (args.out / "training.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    write_generalist_card(args.out, command, CARD_NOTES.read_text(encoding="utf-8"))
+    write_model_card(args.out, command, CARD_NOTES.read_text(encoding="utf-8"))
     print(f"averaged epochs {report['best_epoch']} and {last_epoch}: {args.out}")
 
 

@@ -14,10 +14,13 @@ The output is a ``torch.save`` dict: ``chars`` (the characters, in id order), ``
 and ``tags``. Neither jieba nor Paddle is needed to read it.
 
 Paddle's GRU differs from PyTorch's in two ways: its update gate keeps the *new* state
-(h = (1-u)·h + u·c, so PyTorch's z is 1-u: the update rows are negated), and it applies the
-reset gate before the recurrent product of the candidate (W·(r⊙h)) where PyTorch applies it
-after (r⊙(W·h)). The second cannot be expressed in ``nn.GRU``; the conversion keeps the weights
-and the difference is left to fine-tuning (zero-shot scores of both forms are in the model card).
+(h = (1-u)·h + u·c, so PyTorch's z is 1-u: the update rows are negated here), and it applies
+the reset gate before the recurrent product of the candidate (W·(r⊙h)) where PyTorch applies
+it after (r⊙(W·h)). The second cannot be expressed in ``nn.GRU``, so the weights keep
+``nn.GRU``'s names and layout here and the model computes Paddle's form exactly: its own GRU
+layer (``seedner.model.gru_network.LacBiGRU``) in training, ONNX's ``GRU`` with
+``linear_before_reset=0`` at inference. Loaded into ``nn.GRU`` instead, the same weights lose a
+third of their zero-shot F1 (the model card has both figures).
 """
 
 from __future__ import annotations

@@ -1,25 +1,32 @@
 """Train the embedded model shipped in src/seedner/embedded/ (the generalist).
 
-Prepare the pretrained weights and the CLUENER split, then train (paths are arguments; the
-corpora stay outside the project):
+Prepare the pretrained weights and the CLUENER split in a folder outside the checkout (the
+corpora stay out of the project), train, then average the best and the last epoch's weights
+(the commands that made the shipped model; its card records them):
 
-    pip download --no-deps --no-binary :all: jieba==0.42.1 -d /tmp/lac
-    python scripts/convert_lac.py /tmp/lac/jieba-0.42.1.tar.gz /tmp/lac/lac_small.pt
-    python scripts/split_cluener.py ../shared/datasets/cluener/train.tsv /tmp/cluener
-    python scripts/train_embedded.py --lac /tmp/lac/lac_small.pt --threads 1 -o /tmp/embedded \\
+    WORK=/tmp/seedner-train
+    pip download --no-deps --no-binary :all: jieba==0.42.1 -d $WORK
+    python scripts/convert_lac.py $WORK/jieba-0.42.1.tar.gz $WORK/lac_small.pt
+    python scripts/split_cluener.py ../shared/datasets/cluener/train.tsv $WORK/cluener
+    python scripts/train_embedded.py --lac $WORK/lac_small.pt \\
         --corpus msra=../shared/datasets/msra/train.tsv:0.3 \\
         --corpus peoples_daily=../shared/datasets/peoples_daily_time/train.tsv:0.4 \\
-        --corpus cluener=/tmp/cluener/train.tsv:1 \\
+        --corpus cluener=$WORK/cluener/train.tsv:1 \\
         --corpus weibo=../shared/datasets/weibo/train.tsv:2 \\
         --dev msra=../shared/datasets/msra/dev.tsv \\
         --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
-        --dev cluener=/tmp/cluener/dev.tsv \\
-        --dev weibo=../shared/datasets/weibo/dev.tsv --epochs 16 --time-budget-min 95 \\
-        --checkpoint /tmp/embedded.ckpt
-    python scripts/average_weights.py /tmp/embedded /tmp/embedded.ckpt -o src/seedner/embedded
+        --dev cluener=$WORK/cluener/dev.tsv \\
+        --dev weibo=../shared/datasets/weibo/dev.tsv \\
+        -o $WORK/gen1 --checkpoint $WORK/gen1.ckpt --epochs 16 --time-budget-min 95 --threads 1
+    python scripts/average_weights.py $WORK/gen1 $WORK/gen1.ckpt -o $WORK/gen1avg \\
+        --dev msra=../shared/datasets/msra/dev.tsv \\
+        --dev peoples_daily=../shared/datasets/peoples_daily_time/dev.tsv \\
+        --dev cluener=$WORK/cluener/dev.tsv --dev weibo=../shared/datasets/weibo/dev.tsv
+    cp $WORK/gen1avg/* src/seedner/embedded/
 
-``--corpus NAME=PATH:WEIGHT``: a character-BIO training file and the share of its sentences
-sampled per epoch (2 = every sentence twice). ``--dev NAME=PATH``: a dev file; the model kept
+``--corpus NAME=PATH:WEIGHT``: a character-BIO training file and the share of its chunks
+(sentences longer than 160 characters are cut at punctuation) sampled per epoch (2 = every
+chunk twice). ``--dev NAME=PATH``: a dev file; the model kept
 is the one with the best mean F1 over all dev files (with ``--average``: the mean of its
 weights and the later epochs', where that scores at least as well). The model card is
 written with the terms of every corpus and of LAC.
@@ -32,7 +39,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from seedner.model.card import write_generalist_card
+from seedner.loading.labels import canonical_type
+from seedner.model.card import write_model_card
 from seedner.model.generalist import Corpus, GeneralistSettings, train_generalist
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "seedner" / "embedded"
@@ -95,11 +103,17 @@ def main() -> None:
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
     report = train_generalist(
-        args.corpus, dict(args.dev), args.out, settings, checkpoint=args.checkpoint, command=command
+        args.corpus,
+        dict(args.dev),
+        args.out,
+        settings,
+        checkpoint=args.checkpoint,
+        command=command,
+        type_of=canonical_type,
     )
     if report.best_epoch == 0:
         sys.exit("train_embedded.py: error: no epoch improved on dev; no model saved")
-    write_generalist_card(Path(args.out), command, CARD_NOTES.read_text(encoding="utf-8"))
+    write_model_card(Path(args.out), command, CARD_NOTES.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Rewrite a generalist model's card from its training.json (after copying a model folder).
+"""Rewrite the embedded model's card from its training.json (after copying a model folder),
+closed by the hand-written notes in embedded_card_notes.md.
 
 python scripts/write_card.py src/seedner/embedded
 """
@@ -9,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from seedner.model.card import write_generalist_card
+from seedner.model.card import write_model_card
 
 NOTES = Path(__file__).with_name("embedded_card_notes.md")
 
@@ -20,7 +21,7 @@ def main() -> None:
     out = Path(sys.argv[1])
     report = json.loads((out / "training.json").read_text(encoding="utf-8"))
     command = report.get("command") or "(not recorded)"
-    card = write_generalist_card(out, command, NOTES.read_text(encoding="utf-8"))
+    card = write_model_card(out, command, NOTES.read_text(encoding="utf-8"))
     print(card)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,7 @@ def test_the_fine_tuned_model_tags_the_seeds_without_torch(tuned: tuple[Path, di
     for text, found_in_text in zip(texts, entities):
         spans = [(start, end) for start, end, _, _ in found_in_text]
         assert spans == sorted(spans)
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # no overlaps
+        assert all(a[1] <= b[0] for a, b in pairwise(spans))  # no overlaps
         for start, end, kind, surface in found_in_text:
             assert text[start:end] == surface and kind in {"PER", "ORG", "LOC", "DATE"}
 

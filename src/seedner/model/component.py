@@ -21,7 +21,6 @@ from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
 from seedner.bio import bio_spans, label_types
-from seedner.loading.devices import names_gpu
 from seedner.model.features import Featurizer, Vocab
 from seedner.model.onnx_tagger import OnnxTagger
 from seedner.types import NerSpan
@@ -31,10 +30,6 @@ if TYPE_CHECKING:
 
     from seedner.model.gru_network import CharBiGRUCRF
     from seedner.model.network import CharBiLSTMCRF
-
-# oneDNN keeps a compiled kernel per input shape (1,024 by default); with sentences of every
-# length that grows to ~0.5 GB over a large input, for no measurable speed gain over a few.
-os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 
 HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropout")
 # A batch's padded size: on 2.17M characters of news, 4,000 against 8,000 lowered the peak
@@ -63,6 +58,14 @@ def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor
     for i, sentence in enumerate(tags):
         gold[i, : len(sentence)] = torch.tensor([label_id[t] for t in sentence])
     return gold
+
+
+def limit_onednn_cache() -> None:
+    """Before a torch network first runs: oneDNN keeps a compiled kernel per input shape (1,024
+    by default); with sentences of every length that grows to ~0.5 GB over a large input, for
+    no measurable speed gain over a few. oneDNN reads the variable when it first needs its
+    cache, so this works until then; a value already set is kept."""
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 
 
 def cpu_has_bfloat16() -> bool:
@@ -101,6 +104,7 @@ class CharNER(Component):
         self.config.update({k: v for k, v in hyper.items() if k in HYPERPARAMS})
         self.config["labels"] = labels
         self.config["network"] = network
+        limit_onednn_cache()
         self._model = network_class(network)(len(chars), len(bigrams), labels, **hyper)
         return self
 
@@ -119,17 +123,18 @@ class CharNER(Component):
         vocab = {"chars": self.chars.itos[2:], "bigrams": self.bigrams.itos[2:]}
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         # Half precision on disk keeps the shipped model small; it runs in float32 (or bfloat16).
-        state = {
-            k: v
-            for k, v in model.state_dict().items()
-            if not k.startswith("heads.")  # corpus heads are for training only
-        }
-        save_weights(state, out)
+        save_weights(self.saved_state(), out)
         if self.config.get("network") == "gru":
             from seedner.model.onnx_encoder import export_encoder
             from seedner.model.onnx_tagger import FILE
 
             export_encoder(model, out / FILE)  # type: ignore[arg-type]
+
+    def saved_state(self) -> dict[str, torch.Tensor]:
+        """The network's state as :meth:`save` writes it: corpus heads are for training only."""
+        model = self.model
+        assert model is not None
+        return {k: v for k, v in model.state_dict().items() if not k.startswith("heads.")}
 
     def load(
         self, save_dir: str | Path, verbose: bool = False, devices: Any = None, **kwargs: Any
@@ -161,6 +166,7 @@ class CharNER(Component):
         return self._model
 
     def _load_network(self, src: Path) -> CharBiLSTMCRF | CharBiGRUCRF:
+        limit_onednn_cache()
         from seedner.model.weights import load_torch
 
         hyper = {k: self.config[k] for k in HYPERPARAMS if k in self.config}
@@ -193,18 +199,23 @@ class CharNER(Component):
         model = self.model
         assert model is not None
         tables = tuple(
-            t.weight.detach().float().numpy()
+            t.weight.detach().float().cpu().numpy()
             for t in (model.char_embed, model.bigram_embed, model.shape_embed)
         )
         crf = model.crf
         scores = (crf._start(), crf._trans(), crf.end)
-        arrays = tuple(x.detach().float().numpy() for x in scores)
+        arrays = tuple(x.detach().float().cpu().numpy() for x in scores)
         return OnnxTagger(self.featurizer, self.labels, tables, arrays, encoder)  # type: ignore[arg-type]
 
     @property
     def runtime(self) -> OnnxTagger | None:
         """The ONNX tagger that tags on the CPU, or None where the torch network does."""
         return self._runtime
+
+    def set_runtime(self, runtime: OnnxTagger | None) -> None:
+        """Tag through ``runtime`` from now on; None: through the torch network (training
+        scores dev with a runtime over its current weights, :meth:`onnx_runtime`)."""
+        self._runtime = runtime
 
     @property
     def device(self) -> torch.device:
@@ -213,9 +224,9 @@ class CharNER(Component):
         return self._device if self._device is not None else torch.device("cpu")
 
     def to(self, device: str | int | None) -> CharNER:
-        from seedner.loading.devices import torch_device
-
-        self._device = torch_device(device)
+        """``device``: as ``hanlp.load``'s ``devices=`` (None: a GPU when torch sees one, -1: the
+        CPU, N: GPU N) or a name: ``auto``, ``cpu``, ``cuda[:N]``."""
+        self._device = _torch_device(device)
         if self._model is not None:
             self._model.to(self._device)
         if self._device.type != "cpu":
@@ -334,9 +345,20 @@ class CharNER(Component):
 
 def _names_gpu(device: Any) -> bool:
     """Whether a ``devices=`` value (None, an index, a name or a torch device) is a GPU."""
-    if device is None or isinstance(device, (int, str)):
-        return names_gpu(device)
-    return str(device).startswith("cuda")
+    if isinstance(device, int):
+        return device >= 0
+    return device is not None and str(device).strip().lower().startswith("cuda")
+
+
+def _torch_device(device: Any) -> torch.device:
+    """The torch device of a ``devices=`` value or name (checked earlier, by the loader)."""
+    import torch
+
+    if device is None or device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if isinstance(device, int):
+        return torch.device("cpu") if device < 0 else torch.device(f"cuda:{device}")
+    return torch.device(str(device).strip().lower())
 
 
 def tagging_batches(

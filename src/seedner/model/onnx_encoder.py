@@ -34,9 +34,9 @@ def encoder_graph(model: CharBiGRUCRF) -> bytes:
     h = gru.hidden
     layers = []
     for layer in range(len(gru.ih_weight)):
-        w_ih = gru.ih_weight[layer].detach().float().numpy()  # (2, in, 3H)
-        w_hh = gru.hh_weight[layer].detach().float().numpy()  # (2, H, 3H)
-        b_ih = gru.ih_bias[layer].detach().float().numpy()  # (2, 3H)
+        w_ih = gru.ih_weight[layer].detach().float().cpu().numpy()  # (2, in, 3H)
+        w_hh = gru.hh_weight[layer].detach().float().cpu().numpy()  # (2, H, 3H)
+        b_ih = gru.ih_bias[layer].detach().float().cpu().numpy()  # (2, 3H)
         layers.append(
             (
                 _gates_onnx(w_ih, h).transpose(0, 2, 1),
@@ -46,8 +46,8 @@ def encoder_graph(model: CharBiGRUCRF) -> bytes:
         )
     return bigru_graph(
         layers,
-        model.proj.weight.detach().float().numpy().T,
-        model.proj.bias.detach().float().numpy(),
+        model.proj.weight.detach().float().cpu().numpy().T,
+        model.proj.bias.detach().float().cpu().numpy(),
     )
 
 
