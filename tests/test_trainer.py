@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from seedner.model.trainer import Evaluation, LoopSettings, Report, Trainer, seeded
+from seedner.model.records import Evaluation, Report
+from seedner.model.trainer import LoopSettings, Trainer, seeded
 
 
 @pytest.fixture(autouse=True)

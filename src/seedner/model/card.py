@@ -92,6 +92,13 @@ def _generalist(out: Path, report: dict[str, Any], command: str) -> list[str]:
         for c in report["corpora"]
     )
     average = f"\n{_average_line(averaged, list(report['dev']))}" if averaged else ""
+    start = (
+        "The character embeddings and the GRU\nstart from Baidu LAC-small's pretrained weights; "
+        "the bigram and shape inputs start at zero\nweight, so training begins from LAC's own "
+        "network."
+        if s.get("lac")
+        else "All weights start at random."
+    )
     return [
         f"# Model card: {out.name}",
         f"""\
@@ -99,9 +106,7 @@ A character-level named entity recognizer for Chinese (PER, ORG, LOC), trained t
 generalist: news, social media, web news and government pages. Character, character-bigram and
 character-shape embeddings → {_COUNTS.get(layers, str(layers))} bidirectional GRU \
 layer{"s" if layers > 1 else ""} of {s["hidden"]} (Baidu LAC's gate
-formulation) → linear layer → CRF with BIO constraints. The character embeddings and the GRU
-start from Baidu LAC-small's pretrained weights; the bigram and shape inputs start at zero
-weight, so training begins from LAC's own network.""",
+formulation) → linear layer → CRF with BIO constraints. {start}""",
         RUNTIME,
         f"""\
 * Size on disk: {_size(out)}

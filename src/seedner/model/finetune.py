@@ -28,8 +28,9 @@ from seedner.model.corpora import (
     spread_sample,
 )
 from seedner.model.learner import TaggerLearner, score_sentences
+from seedner.model.records import Report
 from seedner.model.train import TrainError, check_paths, checked_run, generic_data_note
-from seedner.model.trainer import Log, LoopSettings, Report, StepCallback, Trainer, seeded
+from seedner.model.trainer import Log, LoopSettings, StepCallback, Trainer, seeded
 
 CLASSPATH = "seedner.model.component.CharNER"
 

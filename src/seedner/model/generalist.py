@@ -24,8 +24,9 @@ from seedner.model.corpora import Corpus, TypeMap, chunked, harmonised
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
 from seedner.model.learner import TaggerLearner
+from seedner.model.records import Report
 from seedner.model.train import TrainSettings
-from seedner.model.trainer import Log, Report, Trainer, seeded
+from seedner.model.trainer import Log, Trainer, seeded
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
 TYPES = ("PER", "ORG", "LOC")

@@ -14,7 +14,7 @@ import torch
 
 from seedner.model.component import CharNER
 from seedner.model.corpora import Sentence, sample_epoch
-from seedner.model.trainer import Evaluation
+from seedner.model.records import Evaluation
 from seedner.scoring import score_tags
 
 Item = tuple[int, Sentence]  # (corpus index, sentence)

@@ -14,15 +14,8 @@ from seedner.model.component import CharNER
 from seedner.model.corpora import read_sentences
 from seedner.model.features import build_vocabs
 from seedner.model.learner import TaggerLearner
-from seedner.model.trainer import (
-    TRAINING_FILE,
-    Log,
-    LoopSettings,
-    Report,
-    StepCallback,
-    Trainer,
-    seeded,
-)
+from seedner.model.records import TRAINING_FILE, Report
+from seedner.model.trainer import Log, LoopSettings, StepCallback, Trainer, seeded
 from seedner.model.weights import FILE as WEIGHTS_FILE
 
 MODEL_FILES = ("config.json", WEIGHTS_FILE, "vocab.json", TRAINING_FILE, CARD_FILE)

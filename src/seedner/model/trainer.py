@@ -4,23 +4,24 @@ fine-tuning a saved model.
 The trainer owns the loop: batches of similar length, Adam, gradient clipping, the learning
 rate halved after an epoch without dev improvement, early stopping, a time budget, the best
 epoch saved, a checkpoint to resume from, the mean of the best and later epochs' weights, and
-``training.json`` after every epoch. A recipe's :class:`Learner` owns the model and its data:
-the items an epoch trains on, the loss of a batch, the dev evaluation and saving. The trainer
-calls those and never reaches inside the model.
+``training.json`` after every epoch (:mod:`seedner.model.records`). A recipe's
+:class:`Learner` owns the model and its data: the items an epoch trains on, the loss of a
+batch, the dev evaluation and saving. The trainer calls those and never reaches inside the
+model.
 """
 
 from __future__ import annotations
 
-import json
-import platform
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 import torch
+
+from seedner.model.records import Epoch, Evaluation, Report, Run
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -29,7 +30,6 @@ Log = Callable[[str], None]
 
 CLIP = 5.0  # gradient norm
 ANNEAL = 0.5  # learning rate factor after an epoch without dev improvement
-TRAINING_FILE = "training.json"
 
 
 @dataclass
@@ -43,83 +43,6 @@ class LoopSettings:
     time_budget_min: float | None = None
     seed: int = 1
     threads: int | None = None
-
-
-@dataclass
-class Evaluation:
-    """A dev evaluation: ``figures`` go into the epoch's record as they are, ``score`` picks the
-    best epoch (higher is better), ``summary`` is the log's words for them."""
-
-    figures: dict[str, Any]
-    score: float
-    summary: str
-
-
-@dataclass
-class Epoch:
-    epoch: int
-    loss: float  # per sentence
-    seconds: float
-    lr: float
-    figures: dict[str, Any]
-    score: float
-
-    def record(self) -> dict[str, Any]:
-        """The epoch as ``training.json`` lists it: its figures beside loss, time and rate."""
-        head = {"epoch": self.epoch, "loss": self.loss, "seconds": self.seconds, "lr": self.lr}
-        return {**head, **self.figures}
-
-
-@dataclass
-class Run:
-    """What the trainer did; ``score_key`` names the score among the figures."""
-
-    score_key: str
-    epochs: list[Epoch] = field(default_factory=list)
-    best_epoch: int = 0
-    best_score: float = 0.0
-    seconds: float = 0.0
-    stopped: str = ""
-    # with averaging: the epochs averaged, their mean's figures and whether it was kept
-    averaged: dict[str, Any] | None = None
-
-    def record(self) -> dict[str, Any]:
-        out = {
-            "epochs": [e.record() for e in self.epochs],
-            "best_epoch": self.best_epoch,
-            f"best_{self.score_key}": self.best_score,
-            "seconds": self.seconds,
-            "stopped": self.stopped,
-        }
-        if self.averaged is not None:
-            out["averaged"] = self.averaged
-        return out
-
-
-@dataclass
-class Report:
-    """``training.json``: a recipe's own facts (settings, data, labels …) and the run's."""
-
-    facts: dict[str, Any]
-    run: Run
-
-    def record(self) -> dict[str, Any]:
-        return {**self.facts, **self.run.record()}
-
-    def write(self, out: Path) -> None:
-        write_training_json(out, self.record())
-
-    @property
-    def best_epoch(self) -> int:
-        return self.run.best_epoch
-
-    @property
-    def best_score(self) -> float:
-        return self.run.best_score
-
-    @property
-    def seconds(self) -> float:
-        return self.run.seconds
 
 
 class Learner(Protocol[Item]):
@@ -371,13 +294,3 @@ def anneal(optimizer: torch.optim.Optimizer, factor: float = ANNEAL) -> None:
     """Scale the learning rate (on a plateau: an epoch without dev improvement)."""
     for group in optimizer.param_groups:
         group["lr"] *= factor
-
-
-def write_training_json(out: Path, data: dict[str, Any]) -> None:
-    """``training.json``: the run's record and the machine it ran on."""
-    out.mkdir(parents=True, exist_ok=True)
-    machine = (
-        f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
-    )
-    text = json.dumps({**data, "machine": machine}, ensure_ascii=False, indent=2)
-    (out / TRAINING_FILE).write_text(text + "\n", encoding="utf-8")
