@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from seedner.errors import ModelError
 
 if TYPE_CHECKING:
-    import torch
+    pass
 
 
 def parse_device(device: str | int | None) -> int | None:
@@ -47,15 +47,3 @@ def names_gpu(device: str | int | None) -> bool:
     if isinstance(device, int):
         return device >= 0
     return device is not None and device.strip().lower().startswith("cuda")
-
-
-def torch_device(device: str | int | None) -> torch.device:
-    """The torch device of ``device`` in any of the forms :func:`parse_device` takes or returns
-    (``hanlp.load`` passes its ``devices=`` value: None, -1 or a GPU index)."""
-    import torch
-
-    if not isinstance(device, int):
-        device = parse_device(device)
-    if device is None:
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device("cpu") if device < 0 else torch.device(f"cuda:{device}")
