@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DATE")
+# How input files are read: auto (*.jsonl files as JSON Lines), plain text, or JSON Lines.
+InputFormat = Literal["auto", "text", "jsonl"]
 # What a model component predicts for a sentence: (text, native label, start, end exclusive),
 # character offsets into the sentence.
 NerSpan = tuple[str, str, int, int]

@@ -12,13 +12,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 from seedner.io.decoding import DecodeError, decode_bytes
 from seedner.io.jsonl import json_lines
-from seedner.types import Document
+from seedner.types import Document, InputFormat
 
-InputFormat = Literal["auto", "text", "jsonl"]
 ErrorSink = Callable[[str], None]
 STDIN = "-"
 

@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from seedner.types import ENTITY_TYPES
+from seedner.types import ENTITY_TYPES, InputFormat
 
-InputFormat = Literal["auto", "text", "jsonl"]
 EngineName = Literal["local", "ray"]
 
 
