@@ -28,6 +28,7 @@ class InputFormatOption(str, Enum):
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
+    spark = "spark"
 
 
 def extract_command(
@@ -51,7 +52,8 @@ def extract_command(
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file instead of stdout (with --engine ray: or shards in a folder).",
+            help="Write to this file instead of stdout (with --engine ray or spark: or shards"
+            " in a folder).",
         ),
     ] = None,
     types: Annotated[
@@ -91,12 +93,19 @@ def extract_command(
     ] = "auto",
     engine: Annotated[
         Engine,
-        typer.Option(help='local, or ray: a Ray Data job (pip install "seedner\\[ray]").'),
+        typer.Option(
+            help='local; ray: a Ray Data job (pip install "seedner\\[ray]"); spark: a Spark job'
+            ' (pip install "seedner\\[spark]").'
+        ),
     ] = Engine.local,
     ray_address: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(help="With --engine ray: join this Ray cluster (default: start a local one)."),
     ] = None,
+    spark_master: Annotated[
+        str,
+        typer.Option(help="With --engine spark: the Spark master (local[N], yarn, k8s://...)."),
+    ] = "local[*]",
     no_rules: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -120,13 +129,14 @@ def extract_command(
             engine=engine.value,
             workers=workers,
             ray_address=ray_address,
+            spark_master=spark_master,
             glob=glob,
             input_format=input_format.value,
             encoding=encoding,
         )
     except (ValueError, ModelError) as exc:
         raise usage_error(str(exc)) from None
-    if fmt is None:  # a table for a person at a terminal; JSON Lines for programs (and Ray)
+    if fmt is None:  # a table for a person at a terminal; JSON Lines for programs (and Ray, Spark)
         to_terminal = output is None and sys.stdout.isatty() and engine is Engine.local
         fmt = OutputFormat.table if to_terminal else OutputFormat.jsonl
     try:

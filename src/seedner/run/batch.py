@@ -3,13 +3,14 @@
 * :func:`extract` — the one-call Python API (texts or documents in, results out).
 * :func:`local_engine` — the engine of a local run: this process, or a worker pool.
 * :func:`run` — a batch run over files, folders or stdin, as ``seedner extract`` does it:
-  the output checked before any work, the engine (local or Ray) chosen from the options,
+  the output checked before any work, the engine (local, Ray or Spark) chosen from the options,
   documents read and tagged, results written by the sink of the format, errors reported a
   line each; it returns the exit status.
 
 Who imports whom: ``cli.extract`` → ``run`` → (``api``, ``workers``, ``ray_engine``,
-``output``, ``sinks``, ``sources``, ``progress``); ``workers`` → ``api``; ``api`` imports
-neither, and every engine takes :class:`~seedner.run.options.ExtractOptions` as it is.
+``spark_engine``, ``output``, ``sinks``, ``sources``, ``progress``); ``workers`` → ``api``;
+``api`` imports neither, and every engine takes :class:`~seedner.run.options.ExtractOptions`
+as it is.
 """
 
 from __future__ import annotations
@@ -126,20 +127,23 @@ def run(
     from seedner.run.progress import ErrorLog
 
     ray = options.engine == "ray"
+    cluster = options.engine in ("ray", "spark")  # engines that plan and report inputs again
     if resume:
         if output is None or output.is_dir():
             raise UsageError("--resume needs -o FILE: the output of the run to continue")
         if fmt != "jsonl":
             raise UsageError("--resume works with JSON Lines output (-f jsonl)")
-    if output is not None and output.is_dir() and not ray:
-        raise UsageError(f"-o {output}: is a folder (shards in a folder need --engine ray)")
+    if output is not None and output.is_dir() and not cluster:
+        raise UsageError(
+            f"-o {output}: is a folder (shards in a folder need --engine ray or spark)"
+        )
     errors = ErrorLog()
-    # the Ray engine plans the inputs again and reports their errors itself
+    # the Ray and Spark engines plan the inputs again and report their errors themselves
     plan = plan_inputs(
         inputs,
         glob=options.glob,
         input_format=options.input_format,
-        on_error=(lambda _: None) if ray else errors,
+        on_error=(lambda _: None) if cluster else errors,
     )
     done: set[str | int] = set()
     try:
@@ -155,6 +159,19 @@ def run(
                     on_warning=_warn, quiet=quiet,
                 )  # fmt: skip
             except RayUsageError as exc:
+                raise UsageError(str(exc)) from None
+            except OutputError as exc:  # a write failed during the run
+                errors(str(exc))
+                return 1
+        if options.engine == "spark":
+            from seedner.run.spark_engine import SparkUsageError, run_spark
+
+            try:
+                return run_spark(
+                    options, inputs, output, done=done, fmt=fmt, on_error=errors,
+                    on_warning=_warn, quiet=quiet,
+                )  # fmt: skip
+            except SparkUsageError as exc:
                 raise UsageError(str(exc)) from None
             except OutputError as exc:  # a write failed during the run
                 errors(str(exc))

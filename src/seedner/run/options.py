@@ -5,7 +5,7 @@ these objects as they are and never checks them again.
   device. An :class:`~seedner.api.Extractor` is built from it, in this process, in each worker
   process and in each Ray actor.
 * :class:`RunOptions`: how a batch run goes — where inputs come from (glob, format,
-  encoding), the engine, its workers, the Ray cluster.
+  encoding), the engine, its workers, the Ray cluster or the Spark master.
 
 Nothing heavy is imported here: options are checked before any model loads.
 """
@@ -19,7 +19,7 @@ from typing import Literal
 
 from seedner.types import ENTITY_TYPES, InputFormat
 
-EngineName = Literal["local", "ray"]
+EngineName = Literal["local", "ray", "spark"]
 
 
 def parse_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
@@ -100,6 +100,7 @@ class RunOptions:
     glob: str = "*.txt"
     input_format: InputFormat = "auto"
     encoding: str | None = None
+    spark_master: str = "local[*]"  # --engine spark: local[N], yarn, k8s://..., spark://...
 
     @classmethod
     def parse(
@@ -112,6 +113,7 @@ class RunOptions:
         glob: str = "*.txt",
         input_format: InputFormat = "auto",
         encoding: str | None = None,
+        spark_master: str = "local[*]",
     ) -> RunOptions:
         """Options from what a user gives; ValueError names the bad one."""
         from seedner.io.decoding import check_encoding
@@ -121,6 +123,15 @@ class RunOptions:
                 check_encoding(encoding)
             except ValueError as exc:
                 raise ValueError(f"--encoding: {exc}") from None
+        if not spark_master.strip():
+            raise ValueError("--spark-master: give a master URL, e.g. local[*] or yarn")
         return cls(
-            extract, engine, parse_workers(workers), ray_address, glob, input_format, encoding
+            extract,
+            engine,
+            parse_workers(workers),
+            ray_address,
+            glob,
+            input_format,
+            encoding,
+            spark_master.strip(),
         )

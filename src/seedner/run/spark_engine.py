@@ -1,0 +1,258 @@
+"""``--engine spark``: the same extraction as a Spark job (``pip install "seedner[spark]"``).
+
+The driver lists the inputs and cuts them into the Ray engine's *work items* (groups of text
+files, line-aligned slices of JSON Lines files: :func:`seedner.run.ray_engine.work_items`),
+one Spark partition each. Each task reads its item with seedner's readers and tags it with
+its Python worker's extractor (:func:`seedner.spark.extractor_for`: built once per worker),
+giving one row per document (its JSON line) or per bad input (its error line). The rows are
+computed by all executors at once and kept by Spark; the driver then reads them partition by
+partition (``toLocalIterator``), which is input order, and writes them: stdout, one file
+(``-o FILE``) or shards in a folder (``-o DIR``). A task that fails is retried by Spark; as
+only the driver writes, every record is written once.
+
+A SparkSession this process already has is used as it is; otherwise one is started on
+``--spark-master`` (default ``local[*]``), with Spark's logs at ERROR and no console progress
+bar, and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from seedner.io.output import OutputFile
+from seedner.io.sources import STDIN, plan_inputs
+from seedner.run.options import RunOptions
+from seedner.run.ray_engine import ShardWriter, _counting, _describe, read_item, work_items
+
+if TYPE_CHECKING:
+    from seedner.run.progress import Progress
+
+# Spark's own log lines (log4j 2) at ERROR from the start, before setLogLevel can run.
+LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+"""
+
+Row = tuple[bytes, str, str, int, int, int]  # line, error, warning, bytes, chars, entities
+
+
+class SparkUsageError(ValueError):
+    """An option the Spark engine cannot honour, or no pyspark / Java: a usage error."""
+
+
+def import_spark() -> Any:
+    from seedner.spark import INSTALL_HINT
+
+    # pyspark warns about pandas versions newer than it was tested with: not about the inputs
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\.")
+    try:
+        import pyspark
+        import pyspark.sql
+    except ImportError:
+        raise SparkUsageError(INSTALL_HINT) from None
+    return pyspark
+
+
+# -- the tasks --------------------------------------------------------------------------------
+def tag_items(
+    options: RunOptions, done: Any, cwd: str, items: Iterable[dict[str, Any]]
+) -> Iterator[Row]:
+    """In a Python worker: the rows of a partition's work items, in order."""
+    from seedner.io.sinks import jsonl_line
+    from seedner.spark import extractor_for
+
+    # Relative inputs name files under the driver's working folder (shared storage).
+    with contextlib.suppress(OSError):
+        os.chdir(cwd)
+    extractor = extractor_for(options.extract)
+    skip: frozenset[str | int] = done.value if done is not None else frozenset()
+    notes: list[Row] = []  # error and warning lines, in order among the documents
+    for item in items:
+        docs = read_item(
+            item,
+            input_format=options.input_format,
+            encoding=options.encoding,
+            on_error=lambda message: notes.append((b"", message, "", 0, 0, 0)),
+            on_warning=lambda message: notes.append((b"", "", message, 0, 0, 0)),
+        )
+        if skip:
+            docs = (d for d in docs if d.id not in skip)
+        sizes = dict(zip(item["names"], item["sizes"])) if item["kind"] == "files" else {}
+        left = sum(item["sizes"])
+        for result in extractor.iter_results(docs):
+            yield from notes
+            notes.clear()
+            size = sizes.pop(str(result.id), 0)
+            left -= size
+            yield (jsonl_line(result), "", "", size, len(result.text), len(result.entities))
+        yield from notes
+        if left:  # JSON Lines, and files that failed or were skipped
+            yield (b"", "", "", left, 0, 0)
+
+
+# -- the driver -------------------------------------------------------------------------------
+def run_spark(
+    options: RunOptions,
+    inputs: list[str],
+    output: Path | None,
+    *,
+    done: set[str | int],
+    fmt: str = "jsonl",
+    on_error: Callable[[str], None],
+    on_warning: Callable[[str], None],
+    quiet: bool = False,
+) -> int:
+    """Run the extraction as a Spark job; the exit status (0, or 1 if an input failed).
+
+    Uses this process's active SparkSession, or starts one on ``options.spark_master`` and
+    stops it at the end. Unless ``quiet``, a terminal on stderr shows the progress and the
+    closing summary line.
+    """
+    if fmt != "jsonl":
+        raise SparkUsageError("--engine spark writes JSON Lines (-f jsonl)")
+    if STDIN in inputs:
+        raise SparkUsageError(
+            "--engine spark reads files and folders; give stdin to --engine local"
+        )
+    import_spark()
+    from seedner.run.progress import progress_display
+    from seedner.run.workers import check_model
+
+    extract, input_format = options.extract, options.input_format
+    check_model(extract.model, extract.device)
+    errors = _counting(on_error)
+    plan = plan_inputs(inputs, glob=options.glob, input_format=input_format, on_error=errors)
+    items = list(work_items(plan.items, input_format=input_format, encoding=options.encoding))
+    on_terminal = output is None and sys.stdout.isatty()
+    with progress_display(not quiet, plan, errors, on_terminal) as progress:
+        if not items:
+            return 1 if errors.count else 0
+        _describe(progress, "starting Spark")
+        with spark_session(options.spark_master) as spark:
+            from pyspark import StorageLevel
+
+            context = spark.sparkContext
+            skip = context.broadcast(frozenset(done)) if done else None
+            rows = context.parallelize(items, len(items)).mapPartitions(
+                partial(tag_items, options, skip, os.getcwd())
+            )
+            # Every partition is computed at once, on all executors, and kept; reading the kept
+            # rows a partition at a time then gives them in input order.
+            rows.persist(StorageLevel.MEMORY_AND_DISK)
+            _describe(progress, "tagging on Spark")
+            rows.count()
+            _write(rows.toLocalIterator(), output, bool(done), errors, on_warning, progress)
+            rows.unpersist()
+            if skip is not None:
+                skip.destroy()
+            _describe(progress, "stopping Spark")
+    return 1 if errors.count else 0
+
+
+@contextlib.contextmanager
+def spark_session(master: str) -> Iterator[Any]:
+    """This process's active SparkSession, or a new one on ``master``, stopped at the end.
+
+    A new session's JVM writes its stdout and stderr to a log file, not to ours: stdout may
+    be the JSON Lines output, and the JVM and the Python workers of a local Spark (whose
+    output goes through it) print notices there that are not about the inputs.
+    """
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    with tempfile.TemporaryDirectory(prefix="seedner-spark-") as folder:
+        log4j, log = Path(folder) / "log4j2.properties", Path(folder) / "jvm.log"
+        log4j.write_text(LOG4J2, encoding="utf-8")
+        conf = (
+            SparkConf()
+            .setMaster(master)
+            .setAppName("seedner extract")
+            .set("spark.ui.showConsoleProgress", "false")
+            .set("spark.ui.enabled", "false")
+            .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j}")
+        )
+        if master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
+            # the workers of a local Spark run this Python (its seedner), not `python3`
+            conf.set("spark.pyspark.python", sys.executable)
+        try:
+            with open(log, "wb") as stream:
+                gateway = launch_gateway(conf, {"stdout": stream, "stderr": stream})
+            spark = SparkSession(SparkContext(conf=conf, gateway=gateway))
+        except Exception as exc:  # no Java, or a master that cannot be reached
+            said = _last_line(log) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise SparkUsageError(
+                f"--engine spark: Spark did not start on {master} ({said}); it needs Java 17+"
+            ) from None
+        spark.sparkContext.setLogLevel("ERROR")
+        try:
+            yield spark
+        finally:
+            spark.stop()
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1].strip() if lines else ""
+
+
+def _write(
+    rows: Iterable[Row],
+    output: Path | None,
+    append: bool,
+    on_error: Callable[[str], None],
+    on_warning: Callable[[str], None],
+    progress: Progress,
+) -> None:
+    """Rows in input order to stdout, ``output`` or its shards; error and warning rows to
+    ``on_error`` and ``on_warning``."""
+    with contextlib.ExitStack() as stack:
+        sink: ShardWriter | OutputFile | IO[bytes]
+        if output is not None and output.is_dir():
+            sink = ShardWriter(output)
+            stack.callback(sink.close)
+        elif output is not None:  # a failed write cuts it at the last whole record
+            sink = OutputFile(output, append=append)
+            stack.callback(sink.close)
+        else:
+            sink = sys.stdout.buffer
+        for line, error, warning, size, chars, entities in rows:
+            with progress.paused():
+                if error:
+                    on_error(error)
+                elif warning:
+                    on_warning(warning)
+                elif line:
+                    sink.write(line)
+                    if isinstance(sink, OutputFile):
+                        sink.commit()
+            progress.docs += 1 if line else 0
+            progress.chars += chars
+            progress.entities += entities
+            progress.bytes += size
+            if progress.bar is not None and (size or line):
+                progress.bar.update(
+                    progress.task, completed=progress.bytes, description=progress.description()
+                )
+        with progress.paused():
+            sink.flush()
