@@ -86,8 +86,11 @@ def with_entities(
     ``text_col``; a null text gets a null. ``id_col`` (if ``df`` has it) names each document
     for seedner, as ``seedner extract`` does with a record's id; ``options`` (default: the
     embedded model, every type) are checked already (:meth:`ExtractOptions.parse`)."""
+    from pyspark.sql.types import StructField, StructType
+
     options = options or ExtractOptions()
-    schema = df.schema.add(column, entity_type(), True)
+    # a new schema: StructType.add would change the one df keeps
+    schema = StructType([*df.schema.fields, StructField(column, entity_type(), True)])
     ids = id_col if id_col is not None and id_col in df.columns else None
 
     def tag(batches: Iterator[Any]) -> Iterator[Any]:

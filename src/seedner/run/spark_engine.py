@@ -164,7 +164,7 @@ def run_spark(
 
 @contextlib.contextmanager
 def spark_session(master: str) -> Iterator[Any]:
-    """This process's active SparkSession, or a new one on ``master``, stopped at the end.
+    """This process's SparkSession, or a new one on ``master``, stopped at the end.
 
     A new session's JVM writes its stdout and stderr to a log file, not to ours: stdout may
     be the JSON Lines output, and the JVM and the Python workers of a local Spark (whose
@@ -174,9 +174,8 @@ def spark_session(master: str) -> Iterator[Any]:
     from pyspark.java_gateway import launch_gateway
     from pyspark.sql import SparkSession
 
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        yield active
+    if SparkContext._active_spark_context is not None:  # one SparkContext per process
+        yield SparkSession.builder.getOrCreate()
         return
     with tempfile.TemporaryDirectory(prefix="seedner-spark-") as folder:
         log4j, log = Path(folder) / "log4j2.properties", Path(folder) / "jvm.log"
