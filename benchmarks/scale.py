@@ -1,9 +1,11 @@
 """Throughput and peak memory of `seedner extract` as the corpus grows: one worker, the `auto`
-default, a number of workers, and the Ray engine, each run as its own command.
+default, a number of workers, the Ray engine and the Spark engine (on `local[2]`), each run as
+its own command.
 
     python benchmarks/scale.py                           # 10 MB and 100 MB: 1, auto, ray
     python benchmarks/scale.py --sizes 10,100,1000       # ... and 1 GB
     python benchmarks/scale.py --sizes 10 --configs 1,2,auto,ray
+    python benchmarks/scale.py --sizes 10 --configs 1,spark
 
 The table is printed and written to benchmarks/results/scale-DATE.md (--results), with the
 command, the CPUs and what --workers auto chose; the README's *Scaling* table is that file.
@@ -14,8 +16,9 @@ it is built once in --work-dir and reused. Speed is characters of input text per
 wall time, start-up included. Every half second the command and all its descendants (worker
 processes; Ray's own processes and actors when the command starts Ray) are sampled: their
 CPU time, summed (on a busy machine CPU time compares the work done, where wall time
-compares the share of the CPUs won), and the sum of their proportional set sizes (PSS:
-shared pages split between the processes sharing them), whose peak is the peak memory,
+compares the share of the CPUs won; Spark's JVM and Python workers are descendants too), and
+the sum of their proportional set sizes (PSS: shared pages split between the processes
+sharing them), whose peak is the peak memory,
 given also for the first and second half of the run (by output written): flat memory has
 the same peak in both halves. Every configuration's output is compared byte for byte with
 the first one's. Linux only (it reads /proc).
@@ -36,6 +39,7 @@ import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD_CHARS = 2000
+SPARK_MASTER = "local[2]"
 
 
 def build_corpus(path: Path, megabytes: float) -> tuple[int, int]:
@@ -130,6 +134,7 @@ class Measure:
 
 def run(command: list[str], out: Path) -> Measure:
     """Time, CPU time and memory of one command and every process it starts."""
+    out.unlink(missing_ok=True)  # a previous run's file would count as output written
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT)
     samples: list[tuple[int, float]] = []  # (output bytes so far, PSS MB)
@@ -163,6 +168,8 @@ def command_for(config: str, corpus: Path, out: Path) -> list[str]:
     base = [sys.executable, "-m", "seedner", "extract", str(corpus), "-o", str(out), "-q"]
     if config == "ray":
         return [*base, "--engine", "ray"]
+    if config == "spark":
+        return [*base, "--engine", "spark", "--spark-master", SPARK_MASTER]
     return [*base, "--workers", config]
 
 
@@ -170,7 +177,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100", help="corpus sizes in MB, comma-separated")
     parser.add_argument(
-        "--configs", default="1,auto,ray", help="numbers of workers, auto, ray; comma-separated"
+        "--configs",
+        default="1,auto,ray",
+        help="numbers of workers, auto, ray, spark; comma-separated",
     )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/seedner-scale"))
     parser.add_argument(
@@ -232,6 +241,8 @@ def main() -> None:
 def _config_label(config: str) -> str:
     if config == "ray":
         return "`--engine ray`"
+    if config == "spark":
+        return f"`--engine spark --spark-master {SPARK_MASTER}`"
     if config == "auto":
         from seedner.run.workers import auto_workers
 

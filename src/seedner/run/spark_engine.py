@@ -10,9 +10,10 @@ partition (``toLocalIterator``), which is input order, and writes them: stdout, 
 (``-o FILE``) or shards in a folder (``-o DIR``). A task that fails is retried by Spark; as
 only the driver writes, every record is written once.
 
-A SparkSession this process already has is used as it is; otherwise one is started on
-``--spark-master`` (default ``local[*]``), with Spark's logs at ERROR and no console progress
-bar, and stopped at the end.
+A SparkSession this process already has is used as it is; under ``spark-submit`` one is made
+with spark-submit's master and settings; otherwise one is started on ``--spark-master``
+(default ``local[*]``), its JVM's output in a log file, Spark's logs at ERROR and no console
+progress bar. A session made here is stopped at the end.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
 """
 
+# Smaller JSON Lines slices than Ray's: a task is cheap (the worker keeps its model), and more
+# tasks than cores keep every core busy to the end.
+RANGE_BYTES = 1 << 20
 Row = tuple[bytes, str, str, int, int, int]  # line, error, warning, bytes, chars, entities
 
 
@@ -135,14 +139,23 @@ def run_spark(
     check_model(extract.model, extract.device)
     errors = _counting(on_error)
     plan = plan_inputs(inputs, glob=options.glob, input_format=input_format, on_error=errors)
-    items = list(work_items(plan.items, input_format=input_format, encoding=options.encoding))
+    items = list(
+        work_items(
+            plan.items,
+            input_format=input_format,
+            encoding=options.encoding,
+            range_bytes=RANGE_BYTES,
+        )
+    )
     on_terminal = output is None and sys.stdout.isatty()
     with progress_display(not quiet, plan, errors, on_terminal) as progress:
         if not items:
             return 1 if errors.count else 0
         _describe(progress, "starting Spark")
         with spark_session(options.spark_master) as spark:
+            from py4j.protocol import Py4JError
             from pyspark import StorageLevel
+            from pyspark.errors import PySparkException
 
             context = spark.sparkContext
             skip = context.broadcast(frozenset(done)) if done else None
@@ -153,8 +166,14 @@ def run_spark(
             # rows a partition at a time then gives them in input order.
             rows.persist(StorageLevel.MEMORY_AND_DISK)
             _describe(progress, "tagging on Spark")
-            rows.count()
-            _write(rows.toLocalIterator(), output, bool(done), errors, on_warning, progress)
+            try:
+                rows.count()
+                _write(rows.toLocalIterator(), output, bool(done), errors, on_warning, progress)
+            except (Py4JError, PySparkException) as exc:  # a task failed all its attempts
+                progress.cancel()
+                said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                errors(f"--engine spark: the Spark job failed ({said})")
+                return 1
             rows.unpersist()
             if skip is not None:
                 skip.destroy()
@@ -164,7 +183,8 @@ def run_spark(
 
 @contextlib.contextmanager
 def spark_session(master: str) -> Iterator[Any]:
-    """This process's SparkSession, or a new one on ``master``, stopped at the end.
+    """This process's SparkSession, or a new one on ``master`` (under ``spark-submit``, on
+    its master), stopped at the end.
 
     A new session's JVM writes its stdout and stderr to a log file, not to ours: stdout may
     be the JSON Lines output, and the JVM and the Python workers of a local Spark (whose
@@ -176,6 +196,14 @@ def spark_session(master: str) -> Iterator[Any]:
 
     if SparkContext._active_spark_context is not None:  # one SparkContext per process
         yield SparkSession.builder.getOrCreate()
+        return
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # under spark-submit: its master and settings
+        spark = SparkSession.builder.appName("seedner extract").getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        try:
+            yield spark
+        finally:
+            spark.stop()
         return
     with tempfile.TemporaryDirectory(prefix="seedner-spark-") as folder:
         log4j, log = Path(folder) / "log4j2.properties", Path(folder) / "jvm.log"
