@@ -19,7 +19,9 @@ progress bar. A session made here is stopped at the end.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import signal
 import sys
 import tempfile
 import warnings
@@ -223,16 +225,23 @@ def spark_session(master: str) -> Iterator[Any]:
             with open(log, "wb") as stream:
                 gateway = launch_gateway(conf, {"stdout": stream, "stderr": stream})
             spark = SparkSession(SparkContext(conf=conf, gateway=gateway))
+            # Ctrl-C as in the other engines: pyspark's handler logs tracebacks of the
+            # connection it interrupts; the jobs are cancelled when the session stops
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         except Exception as exc:  # no Java, or a master that cannot be reached
             said = _last_line(log) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise SparkUsageError(
                 f"--engine spark: Spark did not start on {master} ({said}); it needs Java 17+"
             ) from None
         spark.sparkContext.setLogLevel("ERROR")
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.CRITICAL)  # py4j logs a traceback of a call that Ctrl-C cut short
         try:
             yield spark
         finally:
             spark.stop()
+            root.setLevel(level)
 
 
 def _last_line(path: Path) -> str:
