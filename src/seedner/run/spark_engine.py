@@ -229,9 +229,10 @@ def spark_session(master: str) -> Iterator[Any]:
             # connection it interrupts; the jobs are cancelled when the session stops
             signal.signal(signal.SIGINT, signal.default_int_handler)
         except Exception as exc:  # no Java, or a master that cannot be reached
-            said = _last_line(log) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            said = _first_cause(log) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            java = "; Spark needs Java 17+" if "java" in said.lower() else ""
             raise SparkUsageError(
-                f"--engine spark: Spark did not start on {master} ({said}); it needs Java 17+"
+                f"--engine spark: Spark did not start on {master} ({said}){java}"
             ) from None
         spark.sparkContext.setLogLevel("ERROR")
         root = logging.getLogger()
@@ -244,12 +245,16 @@ def spark_session(master: str) -> Iterator[Any]:
             root.setLevel(level)
 
 
-def _last_line(path: Path) -> str:
+def _first_cause(path: Path) -> str:
+    """The first line of the JVM's log that names a failure (a missing java, an exception),
+    else its last line."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     except OSError:
         return ""
-    return lines[-1].strip() if lines else ""
+    causes = ("error", "exception", "no such file", "not found")
+    named = [line for line in lines if any(word in line.lower() for word in causes)]
+    return (named or lines or [""])[0 if named else -1].strip()
 
 
 def _write(
