@@ -1,9 +1,9 @@
-"""What a run is asked for, validated once: every engine (in-process, worker pool, Ray) takes
+"""What a run is asked for, validated once: every engine (in-process, worker pool, Ray, Spark) takes
 these objects as they are and never checks them again.
 
 * :class:`ExtractOptions`: what to extract — the model, the types, the reference date, the
   device. An :class:`~seedner.api.Extractor` is built from it, in this process, in each worker
-  process and in each Ray actor.
+  process, in each Ray actor and in each Spark Python worker.
 * :class:`RunOptions`: how a batch run goes — where inputs come from (glob, format,
   encoding), the engine, its workers, the Ray cluster or the Spark master.
 
