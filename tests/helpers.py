@@ -75,3 +75,31 @@ def extract_with_model(
             assert text[e["start"] : e["end"]] == e["text"], e
             assert e["type"] in TYPES, e
     return records
+
+
+def records_with_bad_lines(folder: Path) -> Path:
+    """``folder/records.jsonl``: the paragraphs of a seed as JSON Lines records (ids ``p0``,
+    ``p1``, ...), with a malformed line (line 4) and a record without text (line 7)."""
+    import orjson
+
+    _, text = seed_text("001")
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    lines = [orjson.dumps({"id": f"p{i}", "text": p}) for i, p in enumerate(paragraphs)]
+    lines.insert(3, b'{"id": "broken", "text": ')
+    lines.insert(6, b'{"id": "empty"}')
+    path = folder / "records.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def run_extract(*args: str) -> tuple[int, bytes, list[str]]:
+    """``seedner extract ARGS -q`` (typer's CliRunner): its exit status, stdout and stderr
+    lines, which must all be seedner's own."""
+    from typer.testing import CliRunner
+
+    from seedner.cli import app
+
+    result = CliRunner().invoke(app, ["extract", *args, "-q"])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("seedner:")]
+    assert len(errors) == len(result.stderr.splitlines()), result.stderr  # nothing else
+    return result.exit_code, result.stdout_bytes, errors

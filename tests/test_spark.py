@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from typer.testing import CliRunner
 
@@ -18,7 +17,7 @@ from seedner.api import Extractor
 from seedner.cli import app
 from seedner.types import Document
 
-from .helpers import SEEDS, seed_text
+from .helpers import SEEDS, records_with_bad_lines, run_extract, seed_text
 
 runner = CliRunner()
 # pyspark warns that it was not tested with pandas 3: not about seedner
@@ -39,23 +38,11 @@ def spark() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A seed's paragraphs as JSON Lines records, with a malformed line and a record without
-    text among them."""
-    _, text = seed_text("001")
-    paragraphs = [p for p in text.split("\n") if p.strip()]
-    lines = [orjson.dumps({"id": f"p{i}", "text": p}) for i, p in enumerate(paragraphs)]
-    lines.insert(3, b'{"id": "broken", "text": ')
-    lines.insert(6, b'{"id": "empty"}')
-    path = tmp_path_factory.mktemp("inputs") / "records.jsonl"
-    path.write_bytes(b"\n".join(lines) + b"\n")
-    return path
+    return records_with_bad_lines(tmp_path_factory.mktemp("inputs"))
 
 
 def _run(*args: str) -> tuple[int, bytes, list[str]]:
-    result = runner.invoke(app, ["extract", *args, "-q"])
-    errors = [line for line in result.stderr.splitlines() if line.startswith("seedner:")]
-    assert len(errors) == len(result.stderr.splitlines()), result.stderr  # nothing else
-    return result.exit_code, result.stdout_bytes, errors
+    return run_extract(*args)
 
 
 def test_spark_engine_gives_the_same_bytes(

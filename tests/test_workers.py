@@ -21,30 +21,18 @@ from seedner.run.options import parse_workers
 from seedner.run.workers import ParallelExtractor, auto_workers, resolve_workers, worker_threads
 from seedner.types import Document
 
-from .helpers import ROOT, SEEDS, seed_text
+from .helpers import ROOT, SEEDS, records_with_bad_lines, run_extract, seed_text
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The paragraphs of a seed as JSON Lines records, with a malformed line and a record
-    without text among them."""
-    _, text = seed_text("001")
-    paragraphs = [p for p in text.split("\n") if p.strip()]
-    lines = [orjson.dumps({"id": f"p{i}", "text": p}) for i, p in enumerate(paragraphs)]
-    lines.insert(3, b'{"id": "broken", "text": ')
-    lines.insert(6, b'{"id": "empty"}')
-    path = tmp_path_factory.mktemp("inputs") / "records.jsonl"
-    path.write_bytes(b"\n".join(lines) + b"\n")
-    return path
+    return records_with_bad_lines(tmp_path_factory.mktemp("inputs"))
 
 
 def _run(*args: str) -> tuple[int, bytes, list[str]]:
-    result = runner.invoke(app, ["extract", *args, "-f", "jsonl", "-q"])
-    errors = [line for line in result.stderr.splitlines() if line.startswith("seedner:")]
-    assert len(errors) == len(result.stderr.splitlines()), result.stderr  # nothing else
-    return result.exit_code, result.stdout_bytes, errors
+    return run_extract(*args, "-f", "jsonl")
 
 
 @pytest.fixture(scope="module")

@@ -126,8 +126,7 @@ def run(
     from seedner.io.sources import plan_inputs
     from seedner.run.progress import ErrorLog
 
-    ray = options.engine == "ray"
-    cluster = options.engine in ("ray", "spark")  # engines that plan and report inputs again
+    cluster = options.engine != "local"  # Ray and Spark plan and report the inputs again
     if resume:
         if output is None or output.is_dir():
             raise UsageError("--resume needs -o FILE: the output of the run to continue")
@@ -150,28 +149,14 @@ def run(
         if output is not None and not output.is_dir():
             check_output(output, plan.items, resume=resume)
             done = resumable_ids(output) if resume else set()
-        if ray:
-            from seedner.run.ray_engine import RayUsageError, run_ray
-
+        if cluster:
+            run_cluster, refused = _cluster_engine(options.engine)
             try:
-                return run_ray(
+                return run_cluster(
                     options, inputs, output, done=done, fmt=fmt, on_error=errors,
                     on_warning=_warn, quiet=quiet,
                 )  # fmt: skip
-            except RayUsageError as exc:
-                raise UsageError(str(exc)) from None
-            except OutputError as exc:  # a write failed during the run
-                errors(str(exc))
-                return 1
-        if options.engine == "spark":
-            from seedner.run.spark_engine import SparkUsageError, run_spark
-
-            try:
-                return run_spark(
-                    options, inputs, output, done=done, fmt=fmt, on_error=errors,
-                    on_warning=_warn, quiet=quiet,
-                )  # fmt: skip
-            except SparkUsageError as exc:
+            except refused as exc:
                 raise UsageError(str(exc)) from None
             except OutputError as exc:  # a write failed during the run
                 errors(str(exc))
@@ -183,6 +168,18 @@ def run(
         engine, plan, errors, options, fmt=fmt, output=output, resume=resume, done=done,
         quiet=quiet,
     )  # fmt: skip
+
+
+def _cluster_engine(name: str) -> tuple[Any, type[Exception]]:
+    """The run function of the Ray or Spark engine and the error it refuses options with
+    (each imported only when asked for)."""
+    if name == "ray":
+        from seedner.run.ray_engine import RayUsageError, run_ray
+
+        return run_ray, RayUsageError
+    from seedner.run.spark_engine import SparkUsageError, run_spark
+
+    return run_spark, SparkUsageError
 
 
 def _warn(message: str) -> None:

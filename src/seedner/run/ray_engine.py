@@ -377,7 +377,7 @@ def run_ray(
                         "cwd": os.getcwd(),
                     },
                 )
-            _write(dataset, output, bool(done), errors, on_warning, progress)
+            write_rows(_rows(dataset), output, bool(done), errors, on_warning, progress)
             _describe(progress, "stopping Ray")
     return 1 if errors.count else 0
 
@@ -442,28 +442,27 @@ def _describe(progress: Progress, what: str) -> None:
         progress.bar.update(progress.task, description=text)
 
 
-def _advance(progress: Progress, batch: Any) -> None:
-    """Count a batch's documents and input bytes, as :meth:`Progress.advance` counts a result."""
-    progress.docs += sum(1 for line in batch["line"].to_pylist() if line)
-    progress.chars += sum(batch["chars"].to_pylist())
-    progress.entities += sum(batch["entities"].to_pylist())
-    progress.bytes += sum(batch["bytes"].to_pylist())
-    if progress.bar is not None:
-        progress.bar.update(
-            progress.task, completed=progress.bytes, description=progress.description()
-        )
+# What an engine's job returns for each document or bad input, in input order.
+Row = tuple[bytes, str, str, int, int, int]  # line, error, warning, input bytes, chars, entities
+ROW_COLUMNS = ("line", "error", "warning", "bytes", "chars", "entities")
 
 
-def _write(
-    dataset: Any,
+def _rows(dataset: Any) -> Iterator[Row]:
+    for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
+        yield from zip(*(batch[name].to_pylist() for name in ROW_COLUMNS))
+
+
+def write_rows(
+    rows: Iterable[Row],
     output: Path | None,
     append: bool,
     on_error: Callable[[str], None],
     on_warning: Callable[[str], None],
     progress: Progress,
 ) -> None:
-    """Rows in input order to stdout, ``output`` or its shards; error and warning rows to
-    ``on_error`` and ``on_warning``."""
+    """Rows in input order to stdout, ``output`` or its shards (each line flushed as it is
+    written); error and warning rows to ``on_error`` and ``on_warning``; each row counted by
+    ``progress``. Both cluster engines (Ray, Spark) write their results through it."""
     with contextlib.ExitStack() as stack:
         sink: ShardWriter | OutputFile | IO[bytes]
         if output is not None and output.is_dir():
@@ -474,17 +473,23 @@ def _write(
             stack.callback(sink.close)
         else:
             sink = sys.stdout.buffer
-        for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
-            columns = (batch[name].to_pylist() for name in ("line", "error", "warning"))
+        for line, error, warning, size, chars, entities in rows:
             with progress.paused():
-                for line, error, warning in zip(*columns):
-                    if error:
-                        on_error(error)
-                    elif warning:
-                        on_warning(warning)
-                    elif line:
-                        sink.write(line)
-                        if isinstance(sink, OutputFile):
-                            sink.commit()
-                sink.flush()
-            _advance(progress, batch)
+                if error:
+                    on_error(error)
+                elif warning:
+                    on_warning(warning)
+                elif line:
+                    sink.write(line)
+                    if isinstance(sink, OutputFile):
+                        sink.commit()
+                    else:
+                        sink.flush()
+            progress.docs += 1 if line else 0
+            progress.chars += chars
+            progress.entities += entities
+            progress.bytes += size
+            if progress.bar is not None and (size or line):
+                progress.bar.update(
+                    progress.task, completed=progress.bytes, description=progress.description()
+                )

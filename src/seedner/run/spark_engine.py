@@ -28,15 +28,21 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from seedner.io.output import OutputFile
 from seedner.io.sources import STDIN, plan_inputs
 from seedner.run.options import RunOptions
-from seedner.run.ray_engine import ShardWriter, _counting, _describe, read_item, work_items
+from seedner.run.ray_engine import (
+    Row,
+    _counting,
+    _describe,
+    read_item,
+    work_items,
+    write_rows,
+)
 
 if TYPE_CHECKING:
-    from seedner.run.progress import Progress
+    pass
 
 # Spark's own log lines (log4j 2) at ERROR from the start, before setLogLevel can run.
 LOG4J2 = """\
@@ -52,7 +58,6 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
 # Smaller JSON Lines slices than Ray's: a task is cheap (the worker keeps its model), and more
 # tasks than cores keep every core busy to the end.
 RANGE_BYTES = 1 << 20
-Row = tuple[bytes, str, str, int, int, int]  # line, error, warning, bytes, chars, entities
 
 
 class SparkUsageError(ValueError):
@@ -170,7 +175,7 @@ def run_spark(
             _describe(progress, "tagging on Spark")
             try:
                 rows.count()
-                _write(rows.toLocalIterator(), output, bool(done), errors, on_warning, progress)
+                write_rows(rows.toLocalIterator(), output, bool(done), errors, on_warning, progress)
             except (Py4JError, PySparkException) as exc:  # a task failed all its attempts
                 progress.cancel()
                 said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -255,45 +260,3 @@ def _first_cause(path: Path) -> str:
     causes = ("error", "exception", "no such file", "not found")
     named = [line for line in lines if any(word in line.lower() for word in causes)]
     return (named or lines or [""])[0 if named else -1].strip()
-
-
-def _write(
-    rows: Iterable[Row],
-    output: Path | None,
-    append: bool,
-    on_error: Callable[[str], None],
-    on_warning: Callable[[str], None],
-    progress: Progress,
-) -> None:
-    """Rows in input order to stdout, ``output`` or its shards; error and warning rows to
-    ``on_error`` and ``on_warning``."""
-    with contextlib.ExitStack() as stack:
-        sink: ShardWriter | OutputFile | IO[bytes]
-        if output is not None and output.is_dir():
-            sink = ShardWriter(output)
-            stack.callback(sink.close)
-        elif output is not None:  # a failed write cuts it at the last whole record
-            sink = OutputFile(output, append=append)
-            stack.callback(sink.close)
-        else:
-            sink = sys.stdout.buffer
-        for line, error, warning, size, chars, entities in rows:
-            with progress.paused():
-                if error:
-                    on_error(error)
-                elif warning:
-                    on_warning(warning)
-                elif line:
-                    sink.write(line)
-                    if isinstance(sink, OutputFile):
-                        sink.commit()
-            progress.docs += 1 if line else 0
-            progress.chars += chars
-            progress.entities += entities
-            progress.bytes += size
-            if progress.bar is not None and (size or line):
-                progress.bar.update(
-                    progress.task, completed=progress.bytes, description=progress.description()
-                )
-        with progress.paused():
-            sink.flush()
