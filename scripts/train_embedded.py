@@ -68,6 +68,11 @@ def dev_arg(value: str) -> tuple[str, str]:
     return name, path
 
 
+def partial_arg(value: str) -> tuple[str, str]:
+    name, _, pos_file = value.partition("=")
+    return name, pos_file or "rules"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -82,6 +87,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="first N sentences of each corpus (tests)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--layers", type=int, default=2, help="BiGRU layers (LAC has two)")
+    parser.add_argument("--init", help="a saved generalist to go on training from")
+    parser.add_argument("--lr", type=float, default=1.5e-3, help="Adam's initial rate")
+    parser.add_argument(
+        "--partial",
+        action="append",
+        default=[],
+        metavar="NAME[=POSFILE]",
+        help="corpus NAME leaves abbreviations untagged: their O positions are open (partial "
+        "labels), found by the guideline's lists and, with People's Daily's POS file, its /j words",
+    )
     parser.add_argument(
         "--average",
         action="store_true",
@@ -89,7 +104,8 @@ def main() -> None:
         "at least as well on dev",
     )
     args = parser.parse_args()
-    for path in [c.path for c in args.corpus] + [p for _, p in args.dev] + [args.lac or "."]:
+    extra = [args.lac or ".", args.init or "."] + [v.partition("=")[2] or "." for v in args.partial]
+    for path in [c.path for c in args.corpus] + [p for _, p in args.dev] + extra:
         if not Path(path).exists():
             sys.exit(f"train_embedded.py: error: no such file: {path}")
     settings = GeneralistSettings(
@@ -100,6 +116,9 @@ def main() -> None:
         threads=args.threads,
         layers=args.layers,
         average=args.average,
+        init=args.init,
+        lr=args.lr,
+        partial=dict(partial_arg(value) for value in args.partial),
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])
     report = train_generalist(

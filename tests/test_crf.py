@@ -60,3 +60,25 @@ def test_decoding_never_emits_an_inside_tag_without_its_begin() -> None:
     for prev, cur in itertools.pairwise(path):
         if LABELS[cur].startswith("I-"):
             assert LABELS[prev][2:] == LABELS[cur][2:]
+
+
+def test_partial_labels_sum_over_the_open_positions() -> None:
+    """With open positions the likelihood is that of every path through the allowed tags; with
+    none open it is the gold path's, as without ``allowed``."""
+    crf = _crf()
+    lengths = [4, 3]
+    emissions = torch.randn(2, 4, len(LABELS))
+    mask = torch.arange(4).unsqueeze(0) < torch.tensor(lengths).unsqueeze(1)
+    tags = torch.tensor([[0, 3, 0, 1], [1, 2, 0, 0]])
+    closed = torch.nn.functional.one_hot(tags, len(LABELS)).bool() | ~mask.unsqueeze(2)
+    assert torch.allclose(crf.nll(emissions, tags, mask, closed), crf.nll(emissions, tags, mask))
+    allowed = closed.clone()
+    allowed[0, 2] = True  # any tag at sentence 0's third character
+    allowed[1, 2] = True
+    expected = torch.tensor(0.0)
+    for b, n in enumerate(lengths):
+        paths = list(itertools.product(range(len(LABELS)), repeat=n))
+        every = torch.stack([_path_score(crf, emissions[b, :n], p) for p in paths])
+        through = [i for i, p in enumerate(paths) if all(allowed[b, t, p[t]] for t in range(n))]
+        expected = expected + torch.logsumexp(every, 0) - torch.logsumexp(every[through], 0)
+    assert torch.allclose(crf.nll(emissions, tags, mask, allowed), expected, atol=1e-4)

@@ -51,13 +51,32 @@ def network_class(name: str) -> type[CharBiLSTMCRF] | type[CharBiGRUCRF]:
 
 
 def gold_ids(tags: list[list[str]], label_id: dict[str, int], like: torch.Tensor) -> torch.Tensor:
-    """Label ids padded like the batch's character ids (``like``)."""
+    """Label ids padded like the batch's character ids (``like``); an open position
+    (:data:`seedner.model.corpora.OPEN`) reads as ``O`` (see :func:`allowed_tags`)."""
     import torch
 
     gold = torch.zeros_like(like)
     for i, sentence in enumerate(tags):
-        gold[i, : len(sentence)] = torch.tensor([label_id[t] for t in sentence])
+        gold[i, : len(sentence)] = torch.tensor([label_id.get(t, 0) for t in sentence])
     return gold
+
+
+def allowed_tags(tags: list[list[str]], gold: torch.Tensor, n_labels: int) -> torch.Tensor | None:
+    """``(batch, time, labels)`` partial labels where some position is open (any label), else
+    None: the gold label alone elsewhere, every label at open and padded positions."""
+    import torch
+
+    from seedner.model.corpora import OPEN
+
+    if not any(OPEN in sentence for sentence in tags):
+        return None
+    allowed = torch.nn.functional.one_hot(gold, n_labels).bool()
+    for i, sentence in enumerate(tags):
+        allowed[i, len(sentence) :] = True
+        for t, tag in enumerate(sentence):
+            if tag == OPEN:
+                allowed[i, t] = True
+    return allowed
 
 
 def limit_onednn_cache() -> None:
@@ -293,7 +312,8 @@ class CharNER(Component):
                 batch["lengths"],
                 torch.tensor(heads),
             )
-        return self.model.crf.nll(scores, gold, batch["mask"])
+        allowed = allowed_tags(tags, gold, len(self.labels))
+        return self.model.crf.nll(scores, gold, batch["mask"], allowed)
 
     # -- prediction -----------------------------------------------------------------
     def tag(

@@ -15,6 +15,8 @@ Sentence = tuple[str, list[str]]
 TypeMap = Callable[[str], str | None]
 CUT_AFTER = "。！？!?；;，,"
 CHUNK_CHARS = 160
+# A training tag that allows any label at its position (partial labels, seedner.model.partial)
+OPEN = "*"
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from seedner.model.viterbi import bio_constraints, viterbi
+from seedner.model.viterbi import NEG, bio_constraints, viterbi
 
 
 class CRF(nn.Module):
@@ -33,8 +33,27 @@ class CRF(nn.Module):
     def _start(self) -> torch.Tensor:
         return self.start + self.get_buffer("start_penalty")
 
-    def nll(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Sum over the batch of -log p(tags | emissions). ``mask[:, 0]`` must be all true."""
+    def nll(
+        self,
+        emissions: torch.Tensor,
+        tags: torch.Tensor,
+        mask: torch.Tensor,
+        allowed: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Sum over the batch of -log p(tags | emissions). ``mask[:, 0]`` must be all true.
+
+        ``allowed`` (batch, time, tags) bool: partial labels. Where a position allows several
+        tags, the likelihood sums over every path through the allowed tags (the marginal CRF
+        of learning from partly annotated corpora), so a tag a corpus left open is no evidence
+        either way; ``tags`` is then ignored.
+        """
+        if allowed is not None:
+            closed = torch.where(allowed, 0.0, NEG).to(emissions.dtype)
+            both = self._log_partition(
+                torch.cat([emissions, emissions + closed]), mask.repeat(2, 1)
+            )
+            log_z, log_gold = both.chunk(2)
+            return (log_z - log_gold).sum()
         batch, length, _ = emissions.shape
         trans, start = self._trans(), self._start()
         maskf = mask.to(emissions.dtype)
@@ -47,13 +66,16 @@ class CRF(nn.Module):
             gold = gold + (pair * maskf[:, 1:]).sum(1)
         last = mask.long().sum(1) - 1
         gold = gold + self.end[tags[rows, last]]
-        # Partition function by the forward algorithm.
-        alpha = start.unsqueeze(0) + emissions[:, 0]
-        for t in range(1, length):
+        return (self._log_partition(emissions, mask) - gold).sum()
+
+    def _log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """log Z per sentence, by the forward algorithm."""
+        trans = self._trans()
+        alpha = self._start().unsqueeze(0) + emissions[:, 0]
+        for t in range(1, emissions.shape[1]):
             step = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0), dim=1) + emissions[:, t]
             alpha = torch.where(mask[:, t].unsqueeze(1), step, alpha)
-        log_z = torch.logsumexp(alpha + self.end.unsqueeze(0), dim=1)
-        return (log_z - gold).sum()
+        return torch.logsumexp(alpha + self.end.unsqueeze(0), dim=1)
 
     @torch.no_grad()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:

@@ -13,17 +13,18 @@ dev sets (the shared layer's tags). The loop is :class:`seedner.model.trainer.Tr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from seedner.model.component import CharNER
-from seedner.model.corpora import Corpus, TypeMap, chunked, harmonised
+from seedner.model.component import HYPERPARAMS, CharNER
+from seedner.model.corpora import Corpus, Sentence, TypeMap, chunked, harmonised
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
 from seedner.model.learner import TaggerLearner
+from seedner.model.partial import abbreviation_spans, opened, pos_opener
 from seedner.model.records import Report
 from seedner.model.train import TrainSettings
 from seedner.model.trainer import Log, Trainer, seeded
@@ -53,6 +54,11 @@ class GeneralistSettings(TrainSettings):
     # keep the mean of the best epoch's weights and every later epoch's, where that scores
     # at least as well on dev (the epochs after the best differ mostly in noise)
     average: bool = False
+    # a saved generalist to go on training (its vocabulary and network; new corpus heads)
+    init: str | None = None
+    # corpus name → where its untagged abbreviations are open (partial labels): "rules" for
+    # the guideline's lists, or People's Daily's POS file for its /j words and the lists
+    partial: dict[str, str] = field(default_factory=dict)
 
 
 def lac_vocab_and_init(chars: Vocab, lac: dict, embed: torch.nn.Embedding) -> None:
@@ -90,8 +96,47 @@ def train_generalist(
     s = settings or GeneralistSettings()
     rng = seeded(s)
     sentences = [harmonised(c.path, TYPES, type_of)[: s.limit] for c in corpora]
+    opened_positions: dict[str, int] = {}
+    for index, corpus in enumerate(corpora):
+        where = s.partial.get(corpus.name)
+        if where:
+            opener = abbreviation_spans if where == "rules" else pos_opener(where)
+            sentences[index], opened_positions[corpus.name] = opened(sentences[index], opener)
     data = [chunked(x) for x in sentences]
     dev_data = {name: harmonised(path, TYPES, type_of) for name, path in dev.items()}
+    if s.init:
+        tagger = continued(s.init, len(corpora), s.dropout)
+        chars = tagger.chars
+        assert chars is not None
+        log(f"going on from {s.init}")
+    else:
+        tagger = _new_tagger(s, data, len(corpora), log)
+    log(
+        f"training chunks: {', '.join(f'{c.name} {len(d)}' for c, d in zip(corpora, data))}; "
+        f"{len(chars if s.init else tagger.chars or ())} chars; open positions {opened_positions}"
+    )
+    facts: dict[str, Any] = {
+        "settings": asdict(s),
+        "corpora": [asdict(c) for c in corpora],
+        "dev": dict(dev),
+        "train_sentences": {c.name: len(x) for c, x in zip(corpora, sentences)},
+        "train_chunks": {c.name: len(d) for c, d in zip(corpora, data)},
+        "open_positions": opened_positions,
+        "labels": LABELS,
+        "command": command,
+    }
+    learner = TaggerLearner(
+        tagger, data, dev_data, weights=[c.weight for c in corpora], shared_only=s.shared_only
+    )
+    trainer = Trainer(
+        learner, s, out_dir, facts=facts, checkpoint=checkpoint, average=s.average, log=log
+    )
+    return trainer.train(rng)
+
+
+def _new_tagger(s: GeneralistSettings, data: list[list[Sentence]], heads: int, log: Log) -> CharNER:
+    """A network over the training data's vocabulary (and LAC's characters), initialised from
+    LAC's weights when ``s.lac`` names them."""
     lac = torch.load(s.lac, weights_only=False) if s.lac else None
     training_texts = [text for corpus in data for text, _ in corpus]
     extra_chars = [fold_char(ch) for ch in lac["chars"] if len(ch) == 1] if lac else []
@@ -99,10 +144,6 @@ def train_generalist(
         [*training_texts, " ".join(extra_chars)],
         min_bigram=s.min_bigram,
         max_bigrams=s.max_bigrams,
-    )
-    log(
-        f"training chunks: {', '.join(f'{c.name} {len(d)}' for c, d in zip(corpora, data))}; "
-        f"{len(chars)} chars, {len(bigrams)} bigrams"
     )
     tagger = CharNER.build(
         chars,
@@ -114,7 +155,7 @@ def train_generalist(
         hidden=s.hidden,
         layers=s.layers,
         dropout=s.dropout,
-        n_heads=len(corpora),
+        n_heads=heads,
     )
     model = tagger.model
     assert isinstance(model, CharBiGRUCRF)
@@ -122,19 +163,23 @@ def train_generalist(
         lac_vocab_and_init(chars, lac, model.char_embed)
         model.gru.load_lac(lac["gru"])
         log(f"initialised from {s.lac}")
-    facts: dict[str, Any] = {
-        "settings": asdict(s),
-        "corpora": [asdict(c) for c in corpora],
-        "dev": dict(dev),
-        "train_sentences": {c.name: len(x) for c, x in zip(corpora, sentences)},
-        "train_chunks": {c.name: len(d) for c, d in zip(corpora, data)},
-        "labels": LABELS,
-        "command": command,
-    }
-    learner = TaggerLearner(
-        tagger, data, dev_data, weights=[c.weight for c in corpora], shared_only=s.shared_only
+    return tagger
+
+
+def continued(folder: str | Path, heads: int, dropout: float) -> CharNER:
+    """A saved generalist as a trainable tagger: its vocabulary and weights, ``heads`` new
+    corpus heads (zero: the saved model's emissions at first)."""
+    from seedner.model.finetune import load_tagger
+
+    saved = load_tagger(folder)
+    assert saved.chars is not None and saved.bigrams is not None
+    hyper = {k: saved.config[k] for k in HYPERPARAMS if k in saved.config}
+    hyper["dropout"] = dropout
+    tagger = CharNER.build(
+        saved.chars, saved.bigrams, saved.labels, network="gru", n_heads=heads, **hyper
     )
-    trainer = Trainer(
-        learner, s, out_dir, facts=facts, checkpoint=checkpoint, average=s.average, log=log
-    )
-    return trainer.train(rng)
+    model = tagger.model
+    assert model is not None and saved.model is not None
+    model.load_state_dict(saved.model.state_dict(), strict=False)
+    model.float()
+    return tagger
