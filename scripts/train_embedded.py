@@ -90,6 +90,9 @@ def main() -> None:
     parser.add_argument("--init", help="a saved generalist to go on training from")
     parser.add_argument("--lr", type=float, default=1.5e-3, help="Adam's initial rate")
     parser.add_argument(
+        "--lexicon", help="jieba's dict.txt: the network reads the words around each character"
+    )
+    parser.add_argument(
         "--partial",
         action="append",
         default=[],
@@ -104,7 +107,9 @@ def main() -> None:
         "at least as well on dev",
     )
     args = parser.parse_args()
-    extra = [args.lac or ".", args.init or "."] + [v.partition("=")[2] or "." for v in args.partial]
+    extra = [args.lac or ".", args.init or ".", args.lexicon or "."] + [
+        v.partition("=")[2] or "." for v in args.partial
+    ]
     for path in [c.path for c in args.corpus] + [p for _, p in args.dev] + extra:
         if not Path(path).exists():
             sys.exit(f"train_embedded.py: error: no such file: {path}")
@@ -118,6 +123,7 @@ def main() -> None:
         average=args.average,
         init=args.init,
         lr=args.lr,
+        lexicon=args.lexicon,
         partial=dict(partial_arg(value) for value in args.partial),
     )
     command = "python scripts/train_embedded.py " + shlex.join(sys.argv[1:])

@@ -24,7 +24,13 @@ from seedner.model.corpora import Corpus, Sentence, TypeMap, chunked, harmonised
 from seedner.model.features import UNK, Vocab, build_vocabs, fold_char
 from seedner.model.gru_network import CharBiGRUCRF
 from seedner.model.learner import TaggerLearner
-from seedner.model.partial import abbreviation_spans, opened, pos_opener
+from seedner.model.lexicon import jieba_entries, list_entries
+from seedner.model.partial import (
+    abbreviation_spans,
+    bodies_as_organizations,
+    opened,
+    pos_opener,
+)
 from seedner.model.records import Report
 from seedner.model.train import TrainSettings
 from seedner.model.trainer import Log, Trainer, seeded
@@ -59,6 +65,9 @@ class GeneralistSettings(TrainSettings):
     # corpus name → where its untagged abbreviations are open (partial labels): "rules" for
     # the guideline's lists, or People's Daily's POS file for its /j words and the lists
     partial: dict[str, str] = field(default_factory=dict)
+    # jieba's dict.txt: the network reads the words covering each character (with the lists
+    # seedner ships), seedner.model.lexicon
+    lexicon: str | None = None
 
 
 def lac_vocab_and_init(chars: Vocab, lac: dict, embed: torch.nn.Embedding) -> None:
@@ -97,11 +106,13 @@ def train_generalist(
     rng = seeded(s)
     sentences = [harmonised(c.path, TYPES, type_of)[: s.limit] for c in corpora]
     opened_positions: dict[str, int] = {}
+    relabelled: dict[str, int] = {}  # intergovernmental bodies tagged LOC made ORG
     for index, corpus in enumerate(corpora):
         where = s.partial.get(corpus.name)
         if where:
             opener = abbreviation_spans if where == "rules" else pos_opener(where)
             sentences[index], opened_positions[corpus.name] = opened(sentences[index], opener)
+            sentences[index], relabelled[corpus.name] = bodies_as_organizations(sentences[index])
     data = [chunked(x) for x in sentences]
     dev_data = {name: harmonised(path, TYPES, type_of) for name, path in dev.items()}
     if s.init:
@@ -111,6 +122,12 @@ def train_generalist(
         log(f"going on from {s.init}")
     else:
         tagger = _new_tagger(s, data, len(corpora), log)
+    if s.lexicon and tagger.lexicon is None:
+        entries = jieba_entries(s.lexicon)
+        for word, bits in list_entries().items():
+            entries[word] = entries.get(word, 0) | bits
+        tagger.use_lexicon(entries)
+        log(f"lexicon: {len(entries)} entries from {s.lexicon} and seedner's lists")
     log(
         f"training chunks: {', '.join(f'{c.name} {len(d)}' for c, d in zip(corpora, data))}; "
         f"{len(chars if s.init else tagger.chars or ())} chars; open positions {opened_positions}"
@@ -122,6 +139,7 @@ def train_generalist(
         "train_sentences": {c.name: len(x) for c, x in zip(corpora, sentences)},
         "train_chunks": {c.name: len(d) for c, d in zip(corpora, data)},
         "open_positions": opened_positions,
+        "bodies_made_org": relabelled,
         "labels": LABELS,
         "command": command,
     }
@@ -170,6 +188,7 @@ def continued(folder: str | Path, heads: int, dropout: float) -> CharNER:
     """A saved generalist as a trainable tagger: its vocabulary and weights, ``heads`` new
     corpus heads (zero: the saved model's emissions at first)."""
     from seedner.model.finetune import load_tagger
+    from seedner.model.lexicon import FILE, read_entries
 
     saved = load_tagger(folder)
     assert saved.chars is not None and saved.bigrams is not None
@@ -182,4 +201,7 @@ def continued(folder: str | Path, heads: int, dropout: float) -> CharNER:
     assert model is not None and saved.model is not None
     model.load_state_dict(saved.model.state_dict(), strict=False)
     model.float()
+    if saved.lexicon is not None:
+        tagger.lexicon = saved.lexicon
+        tagger.lexicon_entries = read_entries(Path(folder) / FILE)
     return tagger

@@ -104,10 +104,13 @@ class CharBiGRUCRF(CharInputs):
         dropout: float = 0.2,
         n_heads: int = 0,
         layers: int = 2,
+        lexicon_dim: int = 0,
     ) -> None:
+        """``lexicon_dim``: lexicon inputs per character after the embeddings (0: none)."""
         super().__init__(n_chars, n_bigrams, char_dim, bigram_dim, shape_dim)
         self.dropout = nn.Dropout(dropout)
-        self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim, hidden, layers)
+        self.lexicon_dim = lexicon_dim
+        self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim + lexicon_dim, hidden, layers)
         self.proj = nn.Linear(2 * hidden, len(labels))
         heads = [nn.Linear(2 * hidden, len(labels)) for _ in range(n_heads)]
         for head in heads:
@@ -122,8 +125,9 @@ class CharBiGRUCRF(CharInputs):
         bigrams: torch.Tensor,
         shapes: torch.Tensor,
         lengths: torch.Tensor,
+        lexicon: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        x = self.features(chars, bigrams, shapes)
+        x = self.features(chars, bigrams, shapes, lexicon)
         return self.dropout(self.gru(self.dropout(x), lengths, self.dropout))
 
     def emissions(
@@ -133,10 +137,11 @@ class CharBiGRUCRF(CharInputs):
         shapes: torch.Tensor,
         lengths: torch.Tensor,
         heads: torch.Tensor | None = None,
+        lexicon: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """``heads`` (training only): a corpus head index per sentence, -1 for the shared layer
         alone."""
-        states = self.encode(chars, bigrams, shapes, lengths)
+        states = self.encode(chars, bigrams, shapes, lengths, lexicon)
         scores = self.proj(states)
         if heads is not None and len(self.heads):
             extra = torch.stack([head(states) for head in self.heads])  # (K, B, T, L)
@@ -144,6 +149,14 @@ class CharBiGRUCRF(CharInputs):
             chosen = extra[pick, torch.arange(len(heads), device=states.device)]
             scores = scores + chosen * (heads >= 0).to(scores.dtype)[:, None, None]
         return scores.float()
+
+    def widen_input(self, lexicon_dim: int) -> None:
+        """Read ``lexicon_dim`` more inputs per character, their weights zero: the network's
+        outputs stay as they were until training gives them a use."""
+        first = self.gru.ih_weight[0]
+        extra = first.new_zeros(first.shape[0], lexicon_dim - self.lexicon_dim, first.shape[2])
+        self.gru.ih_weight[0] = nn.Parameter(torch.cat([first.detach(), extra], dim=1))
+        self.lexicon_dim = lexicon_dim
 
     def use_bfloat16(self) -> None:
         """Kept float32: the recurrent loop's small products gain nothing from bfloat16."""

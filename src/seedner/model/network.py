@@ -22,20 +22,21 @@ class CharInputs(nn.Module):
         self.shape_embed = nn.Embedding(len(SHAPES), shape_dim, padding_idx=0)
 
     def features(
-        self, chars: torch.Tensor, bigrams: torch.Tensor, shapes: torch.Tensor
+        self,
+        chars: torch.Tensor,
+        bigrams: torch.Tensor,
+        shapes: torch.Tensor,
+        lexicon: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """``bigrams`` has one more column than ``chars``: position i sees bigrams i and i+1.
-        Float32 whatever the tables' precision."""
+        ``lexicon``: the words covering each character (:mod:`seedner.model.lexicon`), for a
+        network that reads them. Float32 whatever the tables' precision."""
         big = self.bigram_embed(bigrams).float()
-        return torch.cat(
-            [
-                self.char_embed(chars).float(),
-                big[:, :-1],
-                big[:, 1:],
-                self.shape_embed(shapes).float(),
-            ],
-            dim=-1,
-        )
+        parts = [self.char_embed(chars).float(), big[:, :-1], big[:, 1:]]
+        parts.append(self.shape_embed(shapes).float())
+        if lexicon is not None:
+            parts.append(lexicon.float())
+        return torch.cat(parts, dim=-1)
 
 
 class CharBiLSTMCRF(CharInputs):

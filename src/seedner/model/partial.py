@@ -52,6 +52,22 @@ def abbreviation_spans(text: str, tags: list[str]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if all(t == "O" for t in tags[s:e])]
 
 
+def bodies_as_organizations(sentences: list[Sentence]) -> tuple[list[Sentence], int]:
+    """Sentences with intergovernmental bodies tagged as places (People's Daily's ``东盟``)
+    tagged as organizations, as the guideline has them, and how many were."""
+    out: list[Sentence] = []
+    count = 0
+    for text, tags in sentences:
+        for m in _BODIES_RE.finditer(text):
+            s, e = m.span()
+            whole = tags[s] == "B-LOC" and all(t == "I-LOC" for t in tags[s + 1 : e])
+            if whole and (e == len(tags) or tags[e] != "I-LOC"):
+                tags = [*tags[:s], "B-ORG", *["I-ORG"] * (e - s - 1), *tags[e:]]
+                count += 1
+        out.append((text, tags))
+    return out, count
+
+
 def opened(sentences: list[Sentence], opener: Opener) -> tuple[list[Sentence], int]:
     """Sentences with the ``O`` positions of ``opener``'s spans made :data:`OPEN`, and how many
     positions were opened."""
