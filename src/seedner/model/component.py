@@ -1,7 +1,10 @@
 """The embedded NER model as a HanLP component: ``hanlp.load(path)`` returns a ``CharNER``.
 
 ``predict`` takes a sentence or a list of sentences and returns HanLP's NER shape:
-``(entity, label, start, end)`` tuples with character offsets.
+``(entity, label, start, end)`` tuples with character offsets; with ``scores=True``,
+``(entity, label, start, end, probability)``: the CRF's marginal probability of that exact
+span and type (:mod:`seedner.model.marginals`), at the temperature stored with the model
+(:mod:`seedner.model.calibration`).
 
 A GRU model saved with its ONNX encoder tags on the CPU through
 :class:`seedner.model.onnx_tagger.OnnxTagger` and never imports torch; the torch network is
@@ -17,13 +20,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
 from seedner.bio import bio_spans, label_types
+from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer, Vocab
+from seedner.model.lexicon import Lexicon
+from seedner.model.marginals import Lattice, ScoredSpan, Span
 from seedner.model.onnx_tagger import OnnxTagger
-from seedner.types import NerSpan
+from seedner.types import NerSpan, ScoredNerSpan
 
 if TYPE_CHECKING:
     import torch
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
     from seedner.model.gru_network import CharBiGRUCRF
     from seedner.model.network import CharBiLSTMCRF
 
-HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropout")
+HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropout", "lexicon_dim")
 # A batch's padded size: on 2.17M characters of news, 4,000 against 8,000 lowered the peak
 # memory by 48 MB and took a few per cent less time (the GRU's buffers in ONNX Runtime grow
 # with the largest batch).
@@ -110,6 +117,9 @@ class CharNER(Component):
         self._device: torch.device | None = None  # None: the CPU (known without torch)
         self._featurizer: Featurizer | None = None
         self._runtime: OnnxTagger | None = None  # tagging without torch, for GRU models
+        self._temperature: float | None = None  # the torch network's scores' (read once)
+        self.lexicon: Lexicon | None = None  # the words the network reads, if it reads any
+        self.lexicon_entries: dict[str, int] | None = None  # its entries, when built here
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -143,11 +153,34 @@ class CharNER(Component):
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         # Half precision on disk keeps the shipped model small; it runs in float32 (or bfloat16).
         save_weights(self.saved_state(), out)
+        if self.lexicon is not None:
+            from seedner.model.lexicon import FILE, read_entries, write_entries
+
+            entries = self.lexicon_entries
+            if entries is None and self._source is not None:
+                entries = read_entries(self._source / FILE)
+            assert entries is not None
+            write_entries(entries, out)
         if self.config.get("network") == "gru":
             from seedner.model.onnx_encoder import export_encoder
             from seedner.model.onnx_tagger import FILE
 
             export_encoder(model, out / FILE)  # type: ignore[arg-type]
+
+    def use_lexicon(self, entries: dict[str, int]) -> None:
+        """Give the (GRU) network the words covering each character as input, from
+        ``entries`` (word → class bits, :mod:`seedner.model.lexicon`); the new inputs' weights
+        start at zero."""
+        from seedner.model.gru_network import CharBiGRUCRF
+        from seedner.model.lexicon import WIDTH
+
+        model = self.model
+        assert isinstance(model, CharBiGRUCRF)
+        if model.lexicon_dim != WIDTH:
+            model.widen_input(WIDTH)
+        self.config["lexicon_dim"] = WIDTH
+        self.lexicon_entries = entries
+        self.lexicon = Lexicon(entries)
 
     def saved_state(self) -> dict[str, torch.Tensor]:
         """The network's state as :meth:`save` writes it: corpus heads are for training only."""
@@ -165,11 +198,14 @@ class CharNER(Component):
         vocab = json.loads((src / "vocab.json").read_text(encoding="utf-8"))
         self.chars, self.bigrams = Vocab(vocab["chars"]), Vocab(vocab["bigrams"])
         self.labels = list(self.config["labels"])
-        self._source, self._model = src, None
+        self._source, self._model, self._temperature = src, None, None
         self._precision = kwargs.get("precision")
+        self.lexicon = Lexicon.load(src) if self.config.get("lexicon_dim") else None
         device = devices if devices is not None else kwargs.get("device")
         if self.config.get("network") == "gru" and not _names_gpu(device):
-            self._runtime = OnnxTagger.load(src, self.featurizer, self.labels, self._precision)
+            self._runtime = OnnxTagger.load(
+                src, self.featurizer, self.labels, self._precision, self.lexicon
+            )
             if self._runtime is not None:
                 return
         self.to(device)
@@ -224,7 +260,14 @@ class CharNER(Component):
         crf = model.crf
         scores = (crf._start(), crf._trans(), crf.end)
         arrays = tuple(x.detach().float().cpu().numpy() for x in scores)
-        return OnnxTagger(self.featurizer, self.labels, tables, arrays, encoder)  # type: ignore[arg-type]
+        return OnnxTagger(
+            self.featurizer,
+            self.labels,
+            tables,  # type: ignore[arg-type]
+            arrays,  # type: ignore[arg-type]
+            encoder,
+            self.lexicon,
+        )
 
     @property
     def runtime(self) -> OnnxTagger | None:
@@ -271,16 +314,27 @@ class CharNER(Component):
         chars, bigrams, shapes = self.featurizer.encode(texts)
         lengths = torch.tensor([len(t) for t in texts])
         mask = torch.arange(chars.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
-        return {
+        batch = {
             "chars": torch.from_numpy(chars).to(self.device),
             "bigrams": torch.from_numpy(bigrams).to(self.device),
             "shapes": torch.from_numpy(shapes).to(self.device),
             "lengths": lengths,
             "mask": mask.to(self.device),
         }
+        if self.lexicon is not None:
+            batch["lexicon"] = torch.from_numpy(self.lexicon.features(texts)).to(self.device)
+        return batch
 
     def emissions(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         assert self.model is not None
+        if "lexicon" in batch:
+            return self.model.emissions(  # type: ignore[call-arg]
+                batch["chars"],
+                batch["bigrams"],
+                batch["shapes"],
+                batch["lengths"],
+                lexicon=batch["lexicon"],
+            )
         return self.model.emissions(
             batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"]
         )
@@ -311,6 +365,7 @@ class CharNER(Component):
                 batch["shapes"],
                 batch["lengths"],
                 torch.tensor(heads),
+                batch.get("lexicon"),
             )
         allowed = allowed_tags(tags, gold, len(self.labels))
         return self.model.crf.nll(scores, gold, batch["mask"], allowed)
@@ -332,15 +387,69 @@ class CharNER(Component):
 
     def spans(
         self, texts: list[str], max_chars: int = MAX_CHARS, max_sentences: int = MAX_SENTENCES
-    ) -> list[list[tuple[int, int, str]]]:
+    ) -> list[list[Span]]:
         """``(start, end, type)`` entity spans of each text, batched as :meth:`tag` does."""
         if self._runtime is None:
             return [bio_spans(tags) for tags in self.tag(texts, max_chars, max_sentences)]
-        found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        found: list[list[Span]] = [[] for _ in texts]
         for idx in tagging_batches(texts, max_chars, max_sentences):
             for i, spans in zip(idx, self._runtime.spans([texts[i] for i in idx])):
                 found[i] = spans
         return found
+
+    def scored_spans(
+        self, texts: list[str], max_chars: int = MAX_CHARS, max_sentences: int = MAX_SENTENCES
+    ) -> list[list[ScoredSpan]]:
+        """The spans of :meth:`spans`, each with its marginal probability:
+        ``(start, end, type, probability)``."""
+        found: list[list[ScoredSpan]] = [[] for _ in texts]
+        if self._model is not None and self._runtime is None:
+            self._model.eval()
+        for idx in tagging_batches(texts, max_chars, max_sentences):
+            batch = [texts[i] for i in idx]
+            if self._runtime is not None:
+                scored = self._runtime.scored_spans(batch)
+            else:
+                scored = self._network_lattice().scored_spans(*self._network_emissions(batch))
+            for i, spans in zip(idx, scored):
+                found[i] = spans
+        return found
+
+    @property
+    def temperature(self) -> float:
+        """The temperature of the entity scores: the one stored with the model
+        (``calibration.json``), else 1."""
+        if self._runtime is not None:
+            return self._runtime.temperature
+        return self._network_lattice().temperature
+
+    @temperature.setter
+    def temperature(self, value: float) -> None:
+        """Score with ``value`` from now on (fitting one: ``scripts/calibrate.py``)."""
+        if self._runtime is not None:
+            self._runtime.lattice.temperature = value
+        self._temperature = value
+
+    def _network_emissions(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The torch network's emissions of non-empty ``texts``, in NumPy, and their lengths."""
+        import torch
+
+        with torch.inference_mode():
+            batch = self.tensorize(texts)
+            emissions = self.emissions(batch).float().cpu().numpy()
+        return emissions, batch["lengths"].numpy()
+
+    def _network_lattice(self) -> Lattice:
+        """The torch network's CRF (its current weights) as a :class:`Lattice`."""
+        assert self.model is not None
+        crf = self.model.crf
+        start, trans, end = (
+            x.detach().float().cpu().numpy() for x in (crf._start(), crf._trans(), crf.end)
+        )
+        if self._temperature is None:
+            raw = crf.transitions.detach().float().cpu().numpy()
+            self._temperature = read_temperature(self._source, raw)
+        return Lattice(self.labels, start, trans, end, self._temperature)
 
     def _paths(self, texts: list[str]) -> list[list[int]]:
         """Best label ids per character of non-empty ``texts``."""
@@ -353,10 +462,20 @@ class CharNER(Component):
             batch = self.tensorize(texts)
             return self.model.crf.decode(self.emissions(batch), batch["mask"])
 
-    def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
+    def predict(
+        self, data: str | list[str], scores: bool = False, **kwargs: Any
+    ) -> list[NerSpan] | list[list[NerSpan]] | list[ScoredNerSpan] | list[list[ScoredNerSpan]]:
+        """``(entity, label, start, end)`` per entity of each sentence; with ``scores``, the
+        entity's probability is a fifth element. ``kwargs``: as :meth:`spans` takes them."""
         single = isinstance(data, str)
         texts: list[str] = [data] if isinstance(data, str) else list(data)
-        out = [
+        if scores:
+            scored: list[list[ScoredNerSpan]] = [
+                [(text[s:e], kind, s, e, p) for s, e, kind, p in spans]
+                for text, spans in zip(texts, self.scored_spans(texts, **kwargs))
+            ]
+            return scored[0] if single else scored
+        out: list[list[NerSpan]] = [
             [(text[s:e], kind, s, e) for s, e, kind in spans]
             for text, spans in zip(texts, self.spans(texts, **kwargs))
         ]

@@ -16,8 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer
-from seedner.model.viterbi import SpanReader, best_paths, bio_constraints, trimmed
+from seedner.model.lexicon import Lexicon
+from seedner.model.marginals import Lattice, ScoredSpan, Span
+from seedner.model.viterbi import bio_constraints, trimmed
 
 FILE = "encoder.onnx"
 TABLES = ("char_embed.weight", "bigram_embed.weight", "shape_embed.weight")
@@ -144,7 +147,8 @@ class EncoderSession:
 
 
 class OnnxTagger:
-    """Best label ids per character: embeddings → ONNX encoder → Viterbi."""
+    """Best label ids per character: embeddings → ONNX encoder → Viterbi; and each entity's
+    marginal probability (forward-backward over the same lattice)."""
 
     def __init__(
         self,
@@ -153,24 +157,34 @@ class OnnxTagger:
         tables: tuple[np.ndarray, np.ndarray, np.ndarray],
         crf: tuple[np.ndarray, np.ndarray, np.ndarray],
         encoder: Any,
+        lexicon: Lexicon | None = None,
+        temperature: float = 1.0,
     ) -> None:
         """``labels``: the BIO labels of the ids; ``tables``: float32 character, bigram and
         shape embeddings; ``crf``: start scores, transitions ``[from, to]`` and end scores with
         the BIO penalties already added; ``encoder``: anything with
-        :meth:`EncoderSession.run`."""
+        :meth:`EncoderSession.run`; ``temperature``: of the entity scores (calibration)."""
         self.featurizer = featurizer
         self.tables = tables
         self.start, self.trans, self.end = crf
         self.encoder = encoder
-        self.reader = SpanReader(labels)
+        self.lexicon = lexicon  # the words covering each character, for a model that reads them
+        self.lattice = Lattice(labels, *crf, temperature=temperature)
+        self.reader = self.lattice.reader
 
     @classmethod
     def load(
-        cls, folder: Path, featurizer: Featurizer, labels: list[str], precision: str | None = None
+        cls,
+        folder: Path,
+        featurizer: Featurizer,
+        labels: list[str],
+        precision: str | None = None,
+        lexicon: Lexicon | None = None,
     ) -> OnnxTagger | None:
         """The tagger of a saved GRU model; None when the folder has no ONNX encoder or
         safetensors weights, or ONNX Runtime is not installed. ``precision``: as
-        :class:`EncoderSession` takes it."""
+        :class:`EncoderSession` takes it; the scores' temperature is the folder's
+        (:func:`seedner.model.calibration.read_temperature`)."""
         from seedner.model.weights import load_numpy
 
         if not (folder / FILE).is_file():
@@ -186,7 +200,8 @@ class OnnxTagger:
         start, trans, end = (arrays[name] for name in CRF)
         crf = (start + penalty[-1], trans + penalty[:-1], end)
         tables = (arrays[TABLES[0]], arrays[TABLES[1]], arrays[TABLES[2]])
-        return cls(featurizer, labels, tables, crf, encoder)
+        temperature = read_temperature(folder, trans)
+        return cls(featurizer, labels, tables, crf, encoder, lexicon, temperature)
 
     def features(self, chars: np.ndarray, bigrams: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         """Float32 ``(batch, time, features)``: character, bigram i and i+1, shape embeddings
@@ -196,17 +211,40 @@ class OnnxTagger:
         parts = [char_table[chars], big[:, :-1], big[:, 1:], shape_table[shapes]]
         return np.concatenate(parts, axis=-1)
 
-    def best_paths(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``(paths, lengths)`` of non-empty ``texts``: best label ids, ``(batch, time)``."""
+    def inputs(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, lengths)``: the encoder's float32 input ``(batch, time, features)`` of
+        non-empty ``texts`` (embeddings, then the lexicon's inputs for a model that reads
+        them) and their lengths."""
         chars, bigrams, shapes = self.featurizer.encode(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        emissions = self.encoder.run(self.features(chars, bigrams, shapes), lengths)
-        return best_paths(emissions, lengths, self.start, self.trans, self.end), lengths
+        x = self.features(chars, bigrams, shapes)
+        if self.lexicon is not None:
+            x = np.concatenate([x, self.lexicon.features(texts)], axis=-1)
+        return x, lengths
+
+    @property
+    def temperature(self) -> float:
+        return self.lattice.temperature
+
+    def emissions(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(emissions, lengths)`` of non-empty ``texts``: float32 ``(batch, time, labels)``."""
+        x, lengths = self.inputs(texts)
+        return self.encoder.run(x, lengths), lengths
+
+    def best_paths(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(paths, lengths)`` of non-empty ``texts``: best label ids, ``(batch, time)``."""
+        emissions, lengths = self.emissions(texts)
+        return self.lattice.paths(emissions, lengths), lengths
 
     def paths(self, texts: list[str]) -> list[list[int]]:
         """Best label ids per character of non-empty ``texts``."""
         return trimmed(*self.best_paths(texts))
 
-    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    def spans(self, texts: list[str]) -> list[list[Span]]:
         """``(start, end, type)`` entity spans of non-empty ``texts``."""
         return self.reader.spans(*self.best_paths(texts))
+
+    def scored_spans(self, texts: list[str]) -> list[list[ScoredSpan]]:
+        """``(start, end, type, probability)`` entity spans of non-empty ``texts``: the spans
+        of :meth:`spans`, each with its marginal probability."""
+        return self.lattice.scored_spans(*self.emissions(texts))

@@ -96,7 +96,11 @@ class SpanReader:
         self.kind = np.array([index.get(label[2:], 0) for label in labels], dtype=np.int64)
         self.inside = np.array([label.startswith("I-") for label in labels])
 
-    def spans(self, paths: np.ndarray, lengths: np.ndarray) -> list[list[tuple[int, int, str]]]:
+    def span_arrays(
+        self, paths: np.ndarray, lengths: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The spans of a batch as arrays: sentence rows, starts, ends (exclusive) and type
+        codes (1-based indices into ``types``), in order of row then start."""
         batch, length = paths.shape
         valid = np.arange(length)[None, :] < lengths[:, None]
         kind = np.zeros((batch, length + 1), dtype=np.int64)
@@ -111,10 +115,12 @@ class SpanReader:
         )
         rows, starts = np.nonzero((kind != 0) & ~cont)
         _, lasts = np.nonzero((kind[:, :length] != 0) & ~cont[:, 1:])
-        found: list[list[tuple[int, int, str]]] = [[] for _ in range(batch)]
+        return rows, starts, lasts + 1, kind[rows, starts]
+
+    def spans(self, paths: np.ndarray, lengths: np.ndarray) -> list[list[tuple[int, int, str]]]:
+        rows, starts, ends, kinds = self.span_arrays(paths, lengths)
+        found: list[list[tuple[int, int, str]]] = [[] for _ in range(paths.shape[0])]
         types = ("O", *self.types)
-        for row, s, last, k in zip(
-            rows.tolist(), starts.tolist(), lasts.tolist(), kind[rows, starts].tolist()
-        ):
-            found[row].append((s, last + 1, types[k]))
+        for row, s, e, k in zip(rows.tolist(), starts.tolist(), ends.tolist(), kinds.tolist()):
+            found[row].append((s, e, types[k]))
         return found
