@@ -5,24 +5,36 @@
 2. ``latin-names``: Latin words that are no names out;
 3. ``repeated-names``: a name written twice in a row split in two;
 4. ``gazetteer``: division names typed PER made LOC (:mod:`seedner.rules.gazetteer`);
-5. ``consistency``: one type per name, and every occurrence of a name found
+5. ``guideline``: no party membership (``中共党员``) or star rating (``三星级``) as an ORG
+   (:mod:`seedner.rules.guideline`, docs/guidelines.md);
+6. ``dictionary``: user dictionaries (``--dict``) block and force names here, and prefer
+   them after ``consistency`` (:mod:`seedner.rules.dictionary`; only with dictionaries);
+7. ``consistency``: one type per name, and every occurrence of a name found
    (:mod:`seedner.rules.consistency`);
-6. ``dates``: the date rules' own dates added where the model found none, with ISO values
+8. ``dates``: the date rules' own dates added where the model found none, with ISO values
    (:mod:`seedner.dates`; the model's DATE spans get their values either way).
 
-Steps 1–4 look at one mention and the text; 5 and 6 at the whole document.
+Steps 1–5 look at one mention and the text, 6 at the text too; 7 and 8 at the whole document.
+A dictionary's blocked names are dropped once more after the last step (the caller's date
+rules included), so no rule brings one back.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from seedner.rules.boilerplate import WebAddresses, drop_boilerplate
 from seedner.rules.consistency import propagate_names, unify_types
+from seedner.rules.dictionary import block_and_force, prefer_and_block
 from seedner.rules.gazetteer import retype_divisions
+from seedner.rules.guideline import apply_guideline
 from seedner.text.chars import IDEOGRAPH_RE
 from seedner.text.spans import Mention
+
+if TYPE_CHECKING:
+    from seedner.dicts import Dictionary
 
 _NAME_WORD = re.compile("[A-Z][a-z]+")
 
@@ -75,8 +87,9 @@ LOCAL_RULES: tuple[tuple[str, LocalRule], ...] = (
     ("latin-names", lambda text, ms, facts: drop_latin_non_names(text, ms)),
     ("repeated-names", lambda text, ms, facts: split_repeated_names(text, ms)),
     ("gazetteer", lambda text, ms, facts: retype_divisions(text, ms, facts.written)),
+    ("guideline", lambda text, ms, facts: apply_guideline(text, ms)),
 )
-RULES = (*(name for name, _ in LOCAL_RULES), "consistency", "dates")
+RULES = (*(name for name, _ in LOCAL_RULES), "dictionary", "consistency", "dates")
 
 
 def parse_rules(names: str | Iterable[str] | None) -> frozenset[str]:
@@ -103,14 +116,48 @@ def local_rules(
     return mentions
 
 
+def dictionary_rule(
+    text: str,
+    mentions: list[Mention],
+    dictionary: Dictionary | None,
+    off: frozenset[str],
+    window: tuple[int, int] | None = None,
+) -> list[Mention]:
+    """The ``dictionary`` step before ``consistency`` (blocked names out, forced ones in), when
+    there is a dictionary and the step is on."""
+    if dictionary is None or "dictionary" in off:
+        return mentions
+    return block_and_force(text, mentions, dictionary, window)
+
+
 def postprocess(
-    text: str, mentions: list[Mention], off: frozenset[str] = frozenset()
+    text: str,
+    mentions: list[Mention],
+    off: frozenset[str] = frozenset(),
+    dictionary: Dictionary | None = None,
 ) -> list[Mention]:
     """``mentions`` of ``text`` (the normalized text the model saw) after the rules, except
     those ``off`` (``dates`` is the caller's: it adds entities of the original text)."""
     facts = TextFacts(text)
     mentions = local_rules(text, mentions, facts, off)
-    if "consistency" in off:
+    mentions = dictionary_rule(text, mentions, dictionary, off)
+    if "consistency" not in off:
+        mentions = unify_types(text, mentions)
+        mentions = propagate_names(text, mentions, addresses=facts.addresses)
+    return final_blocks(text, mentions, dictionary, off)
+
+
+def final_blocks(
+    text: str,
+    mentions: list[Mention],
+    dictionary: Dictionary | None,
+    off: frozenset[str],
+    window: tuple[int, int] | None = None,
+) -> list[Mention]:
+    """The mentions after every rule: a dictionary's preferred names in the gaps left, and no
+    blocked name or guideline exclusion (a party membership) that a rule brought back."""
+    if "guideline" not in off:
+        mentions = apply_guideline(text, mentions)
+    if dictionary is None or "dictionary" in off:
         return mentions
-    mentions = unify_types(text, mentions)
-    return propagate_names(text, mentions, addresses=facts.addresses)
+    return prefer_and_block(text, mentions, dictionary, window)
