@@ -70,7 +70,7 @@ def name_list(names: list[str], rng: random.Random) -> Sentence:
     separator = rng.choices([s for s, _ in SEPARATORS], [w for _, w in SEPARATORS])[0]
     note_rate = rng.choice((0.0, 0.0, 0.15, 0.3))
     parts: list[tuple[str, str]] = [(rng.choice(LEAD_INS), "O")]
-    for k, name in enumerate(rng.sample(names, rng.randint(3, 12))):
+    for k, name in enumerate(rng.sample(names, min(rng.randint(3, 12), len(names)))):
         if k:
             parts.append((separator, "O"))
         parts.append((name, "PER"))
