@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from seedner.dicts.files import TYPE_BITS, read_entries
+from seedner.dicts.files import TYPE_BITS, read_bytes, read_entries
 from seedner.text.spans import canonical_form
 
 FORCE, PREFER = 1, 2  # a surface's mode; 0: block entries alone
@@ -60,39 +60,42 @@ class Dictionary:
         self.regexes: list[_Regex] = []
         self._regex_index: dict[str, int] = {}
         self.entries = self.duplicates = self.conflicts = 0
-        self.first_problem = ""  # FILE:LINE of the first duplicate or conflict
+        self.first_problem: tuple[int, int] | None = None  # (file index, line) of the first
+        self._files = 0  # duplicate or conflict, and the files loaded
         self._literal = False
-        self.has_blocks = False  # any block entry at all
+        self.has_blocks = self.has_force = self.has_prefer = False  # entries of each mode
+        self._block_regexes = False
 
     def __len__(self) -> int:
         return self.entries
 
     # ------------------------------------------------------------------------------ building
-    def load(self, path: str) -> None:
-        """Add the entries of the file at ``path`` (DictionaryError for a bad one)."""
+    def load(self, path: str, data: bytes | None = None) -> None:
+        """Add the entries of the file at ``path`` (its bytes ``data``, if read already);
+        DictionaryError for a bad one."""
+        self._files += 1
         get, add_word = self.automaton.get, self.automaton.add_word
         kinds, modes, blocked, ids = self.kinds, self.modes, self.blocked, self.ids
         lengths, orders = self.lengths, self.orders
+        # bound methods, looked up once: this loop runs once per entry
+        new_length, new_order, new_id = lengths.append, orders.append, ids.append
+        new_kind, new_mode, new_block = kinds.append, modes.append, blocked.append
+        codes = {"block": 0, "force": FORCE, "prefer": PREFER}
         order = self.entries
-        for surface, bits, mode, ident, regex, number in read_entries(path):
+        for surface, bits, mode, ident, regex, number in read_entries(path, data):
             order += 1
-            code = 0 if mode == "block" else FORCE if mode == "force" else PREFER
+            code = codes[mode]
             index = -1 if ident is None or not code else self._ident(ident)
             if regex:
                 problem = self._add_regex(surface, bits, code, index, order)
             elif (rec := get(surface, -1)) < 0:  # a new surface: most of them
                 add_word(surface, len(kinds))
-                lengths.append(len(surface))
-                orders.append(order)
-                ids.append(index)
-                if code:
-                    kinds.append(bits)
-                    modes.append(code)
-                    blocked.append(0)
-                else:
-                    kinds.append(0)
-                    modes.append(0)
-                    blocked.append(bits)
+                new_length(len(surface))
+                new_order(order)
+                new_id(index)
+                new_kind(bits if code else 0)
+                new_mode(code)
+                new_block(0 if code else bits)
                 continue
             else:
                 if code:
@@ -104,7 +107,7 @@ class Dictionary:
                     problem = _block_problem(kinds[rec], blocked[rec], bits)
                     blocked[rec] |= bits
             if problem:
-                self._count(problem, f"{path}:{number}")
+                self._count(problem, number)
         self.entries = order
 
     def _add_regex(self, pattern: str, bits: int, code: int, index: int, order: int) -> str:
@@ -128,24 +131,28 @@ class Dictionary:
             self.id_names.append(ident)
         return index
 
-    def _count(self, problem: str, where: str) -> None:
+    def _count(self, problem: str, line: int) -> None:
         if problem == "duplicate":
             self.duplicates += 1
         else:
             self.conflicts += 1
-        self.first_problem = self.first_problem or where
+        self.first_problem = self.first_problem or (self._files - 1, line)
 
     def finish(self) -> Dictionary:
-        """Build the automaton once every file is loaded."""
+        """Build the automaton once every file is loaded (no more can be)."""
+        self._id_index, self._regex_index = {}, {}  # for loading alone
         self._literal = len(self.kinds) > 0
-        self.has_blocks = any(self.blocked) or any(e.blocked for e in self.regexes)
+        self._block_regexes = any(e.blocked for e in self.regexes)
+        self.has_blocks = self._block_regexes or any(self.blocked)
+        modes = set(self.modes) | {e.mode for e in self.regexes}
+        self.has_force, self.has_prefer = FORCE in modes, PREFER in modes
         if self._literal:
             self.automaton.make_automaton()
         return self
 
     def warning(self) -> str | None:
         """One line counting duplicate and conflicting entries, or None."""
-        if not (self.duplicates or self.conflicts):
+        if self.first_problem is None:
             return None
         counts = []
         if self.duplicates:
@@ -159,38 +166,36 @@ class Dictionary:
         return (
             f"--dict: {' and '.join(counts)} (the same surface again; for another type, mode or"
             f" id the later entry wins, a block wins over the others), the first at"
-            f" {self.first_problem}"
+            f" {self.where(*self.first_problem)}"
         )
+
+    def where(self, file: int, line: int) -> str:
+        return f"{self.paths[file] if file < len(self.paths) else '?'}:{line}"
 
     # ------------------------------------------------------------------------------ matching
     def matches(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
         """Every occurrence of a force or prefer entry inside ``text[start:end]``, overlapping
-        ones included."""
+        ones included, except where a block entry stops it (its span blocked as its type)."""
         end = len(text) if end is None else end
         out: list[Match] = []
         if self._literal:
-            kinds, modes, lengths, orders, ids = (
-                self.kinds, self.modes, self.lengths, self.orders, self.ids
+            kinds, modes, lengths, orders, ids, blocked = (
+                self.kinds, self.modes, self.lengths, self.orders, self.ids, self.blocked
             )  # fmt: skip
             for last, rec in self.automaton.iter(text, start, end):
-                if mode := modes[rec]:
+                if (mode := modes[rec]) and not blocked[rec] & kinds[rec]:
                     out.append(
                         (last + 1 - lengths[rec], last + 1, kinds[rec], mode, orders[rec], ids[rec])
                     )
+        if self._block_regexes:  # a literal's own block bits are not all there is
+            out = [m for m in out if not self.is_blocked(text[m[0] : m[1]], TYPE_NAMES[m[2]])]
         for entry in self.regexes:
-            if entry.mode:
-                for found in entry.pattern.finditer(text, start, end):
-                    if found.end() > found.start():
-                        out.append(
-                            (
-                                found.start(),
-                                found.end(),
-                                entry.kind,
-                                entry.mode,
-                                entry.order,
-                                entry.ident,
-                            )
-                        )
+            if not entry.mode:
+                continue
+            for found in entry.pattern.finditer(text, start, end):
+                s, e = found.span()
+                if e > s and not self.is_blocked(found[0], TYPE_NAMES[entry.kind]):
+                    out.append((s, e, entry.kind, entry.mode, entry.order, entry.ident))
         return out
 
     def is_blocked(self, surface: str, kind: str) -> bool:
@@ -240,7 +245,17 @@ def _stamp(path: str) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=2)
 def _compiled(paths: tuple[str, ...], stamps: tuple[tuple[int, int] | None, ...]) -> Dictionary:
+    from seedner.dicts import cache
+
+    files = [read_bytes(path) for path in paths]
+    key = cache.key(files) if sum(map(len, files)) >= cache.MIN_BYTES else None
+    if key is not None and (found := cache.load(key)) is not None:
+        found.paths = paths  # the same bytes, perhaps under other names
+        return found
     dictionary = Dictionary(paths)
-    for path in paths:
-        dictionary.load(path)
-    return dictionary.finish()
+    for path, data in zip(paths, files):
+        dictionary.load(path, data)
+    dictionary.finish()
+    if key is not None:
+        cache.store(key, dictionary)
+    return dictionary

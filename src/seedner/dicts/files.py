@@ -44,13 +44,20 @@ class DictionaryError(SeednerError, ValueError):
     """A dictionary that cannot be used: ``FILE:LINE: cause`` (a bad option, hence ValueError)."""
 
 
-def read_entries(path: str) -> Iterator[RawEntry]:
-    """The entries of the dictionary at ``path``, in file order; raises DictionaryError."""
+def read_bytes(path: str) -> bytes:
+    """The file at ``path``; raises DictionaryError when it cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         cause = (exc.strerror or str(exc)).lower()
         raise DictionaryError(f"{path}: cannot read the dictionary ({cause})") from None
+
+
+def read_entries(path: str, data: bytes | None = None) -> Iterator[RawEntry]:
+    """The entries of the dictionary at ``path`` (whose bytes are ``data``, if read already),
+    in file order; raises DictionaryError."""
+    if data is None:
+        data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

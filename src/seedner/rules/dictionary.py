@@ -5,13 +5,18 @@ Precedence is fixed: block > force > prefer > model. Among entries of one mode, 
 first, then an earlier one in the text, then the later entry (the later file) wins.
 
 * ``block``: a mention whose span is exactly a blocked surface (of its type, or of any type
-  with ``*``) is dropped, and no entry makes one there. It holds for every later rule too
-  (:func:`drop_blocked` runs again after them), so a blocked name never comes back.
+  with ``*``) is dropped, and no entry makes one there. Blocked mentions go before the
+  consistency rule (they neither vote nor are looked for), and once more after every rule, so
+  a blocked name never comes back.
 * ``force``: every occurrence is an entity of the entry's type. A model mention inside it is
   dropped; one crossing it or holding it keeps its pieces outside it, each tidied
   (:func:`~seedner.text.spans.tidy_span`) and kept when two characters or more remain.
 * ``prefer``: an occurrence overlapping no mention is added; one with exactly a mention's span
   retypes it; one overlapping a mention otherwise is left out (a model's span is never split).
+  Preferred entries apply after the consistency rule, so the gaps they fill are those left by
+  the model's names at every occurrence.
+
+:func:`block_and_force` runs before the consistency rule, :func:`prefer_and_block` after it.
 
 A mention the dictionary gives has ``source="dict"``, its entry's type as label, and its
 entry's id (if any) as ``norm``.
@@ -29,29 +34,62 @@ from seedner.text.spans import Mention, tidy_span
 MIN_PIECE = 2  # what is left of a mention cut by a forced entry is kept from this length
 
 
+Window = tuple[int, int]
+
+
 def apply_dictionary(
+    text: str, mentions: list[Mention], dictionary: Dictionary, window: Window | None = None
+) -> list[Mention]:
+    """Both halves at once (no consistency rule between them)."""
+    found = find_matches(text, dictionary, window)
+    mentions = block_and_force(text, mentions, dictionary, window, found)
+    return prefer_and_block(text, mentions, dictionary, window, found)
+
+
+def find_matches(text: str, dictionary: Dictionary, window: Window | None = None) -> list[Match]:
+    """The occurrences of force and prefer entries in ``window`` (default: all the text), in
+    one pass for both halves."""
+    if not (dictionary.has_force or dictionary.has_prefer):
+        return []
+    start, end = window or (0, len(text))
+    return dictionary.matches(text, start, end)
+
+
+def block_and_force(
     text: str,
     mentions: list[Mention],
     dictionary: Dictionary,
-    window: tuple[int, int] | None = None,
+    window: Window | None = None,
+    found: list[Match] | None = None,
 ) -> list[Mention]:
-    """``mentions`` of ``text`` (those of ``window``, for a long document) after the
-    dictionary: blocked ones out, forced and preferred entries in (see the module docstring)."""
-    start, end = window or (0, len(text))
+    """``mentions`` of ``text`` (those of ``window``, for a long document) without the blocked
+    ones, and with every forced entry (see the module docstring); ``found``: the matches of
+    :func:`find_matches`, found again when not given."""
     mentions = drop_blocked(text, mentions, dictionary)
-    found = [
-        m
-        for m in dictionary.matches(text, start, end)
-        if not dictionary.is_blocked(text[m[0] : m[1]], TYPE_NAMES[m[2]])
-    ]
+    if not dictionary.has_force:
+        return mentions
+    found = find_matches(text, dictionary, window) if found is None else found
     forced = _disjoint(sorted((m for m in found if m[3] == FORCE), key=_rank))
-    if forced:
-        mentions = _cut(text, mentions, forced)
-        mentions += [_mention(dictionary, m) for m in forced]
-    preferred = sorted((m for m in found if m[3] == PREFER), key=_rank)
-    if preferred:
-        mentions = _prefer(mentions, preferred, dictionary)
-    return mentions
+    if not forced:
+        return mentions
+    return _cut(text, mentions, forced) + [_mention(dictionary, m) for m in forced]
+
+
+def prefer_and_block(
+    text: str,
+    mentions: list[Mention],
+    dictionary: Dictionary,
+    window: Window | None = None,
+    found: list[Match] | None = None,
+) -> list[Mention]:
+    """``mentions`` with the preferred entries that fill gaps or retype a mention of their
+    span, and without a blocked name that a rule brought back."""
+    if dictionary.has_prefer:
+        found = find_matches(text, dictionary, window) if found is None else found
+        preferred = sorted((m for m in found if m[3] == PREFER), key=_rank)
+        if preferred:
+            mentions = _prefer(mentions, preferred, dictionary)
+    return drop_blocked(text, mentions, dictionary)
 
 
 def drop_blocked(text: str, mentions: list[Mention], dictionary: Dictionary) -> list[Mention]:
