@@ -11,7 +11,7 @@ from typing import Any
 from seedner.bio import label_types
 
 CARD_FILE = "MODEL_CARD.md"
-SIZE_FILES = ("model.safetensors", "model.pt", "vocab.json", "encoder.onnx")
+SIZE_FILES = ("model.safetensors", "model.pt", "vocab.json", "encoder.onnx", "lexicon.tsv.gz")
 _COUNTS = {1: "one", 2: "two", 3: "three"}
 # figures of an epoch → the epoch table's column heads (a dict of figures: one column each)
 _HEADS = {"precision": "dev P", "recall": "dev R", "f1": "dev F1", "mean_f1": "mean"}
@@ -93,18 +93,27 @@ def _generalist(out: Path, report: dict[str, Any], command: str) -> list[str]:
     )
     average = f"\n{_average_line(averaged, list(report['dev']))}" if averaged else ""
     start = (
-        "The character embeddings and the GRU\nstart from Baidu LAC-small's pretrained weights; "
-        "the bigram and shape inputs start at zero\nweight, so training begins from LAC's own "
-        "network."
+        f"Training goes on from the generalist in `{s['init']}` (its vocabulary and\nweights; new "
+        "corpus heads)."
+        if s.get("init")
+        else "The character embeddings and the GRU\nstart from Baidu LAC-small's pretrained "
+        "weights; the bigram and shape inputs start at zero\nweight, so training begins from "
+        "LAC's own network."
         if s.get("lac")
         else "All weights start at random."
+    )
+    lexicon = (
+        " and, per character, the words\nthat cover it (a lexicon input: jieba's dictionary and "
+        "seedner's lists, by class and position)"
+        if s.get("lexicon")
+        else ""
     )
     return [
         f"# Model card: {out.name}",
         f"""\
 A character-level named entity recognizer for Chinese (PER, ORG, LOC), trained to be a
 generalist: news, social media, web news and government pages. Character, character-bigram and
-character-shape embeddings → {_COUNTS.get(layers, str(layers))} bidirectional GRU \
+character-shape embeddings{lexicon} → {_COUNTS.get(layers, str(layers))} bidirectional GRU \
 layer{"s" if layers > 1 else ""} of {s["hidden"]} (Baidu LAC's gate
 formulation) → linear layer → CRF with BIO constraints. {start}""",
         RUNTIME,
@@ -119,7 +128,9 @@ formulation) → linear layer → CRF with BIO constraints. {start}""",
         f"```\n{command}\n```",
         f"""\
 * Corpora per epoch (sentences longer than 160 characters cut into chunks at punctuation
-  outside entities; the weight is the share of each corpus's chunks sampled): {corpora}.
+  outside entities; the weight is the share of each corpus's chunks sampled): {corpora}.{
+            _partial_line(report)
+        }
 {_run_lines(report)}
 * **Best mean dev F1: {report["best_mean_f1"]:.4f} at epoch {report["best_epoch"]}**{
             "" if kept else " — these weights"
@@ -128,6 +139,18 @@ formulation) → linear layer → CRF with BIO constraints. {start}""",
   sentences (`seedner evaluate` scores the whole extraction path).""",
         _epoch_table(report["epochs"]),
     ]
+
+
+def _partial_line(report: dict[str, Any]) -> str:
+    """The partial labels of a run (docs/guidelines.md): open positions per corpus."""
+    opened = report.get("open_positions")
+    if not opened:
+        return ""
+    counts = ", ".join(f"{name} {count:,}" for name, count in opened.items())
+    return (
+        "\n* Partial labels (abbreviations a corpus leaves untagged are open: the CRF sums over "
+        f"every tag there): {counts} open positions."
+    )
 
 
 def _finetuned(
