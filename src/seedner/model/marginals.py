@@ -185,11 +185,16 @@ class Lattice:
         found: list[list[ScoredSpan]] = [[] for _ in range(len(lengths))]
         if not len(rows):
             return found
+        # only the sentences holding a span need their sums (often half of them or fewer)
+        holding, where = np.unique(rows, return_inverse=True)
+        if len(holding) < len(lengths):
+            lengths = lengths[holding]
+            emissions = emissions[holding, : int(lengths.max())]
         sums = forward_backward(
             emissions, lengths, self.start, self.trans, self.end, self.temperature
         )
         logs = span_log_probabilities(
-            sums, rows, starts, ends, self.begin[kinds], self.inside[kinds]
+            sums, where, starts, ends, self.begin[kinds], self.inside[kinds]
         )
         scores = np.clip(np.exp(logs), 0.0, 1.0)
         types = ("O", *self.reader.types)
