@@ -24,9 +24,27 @@ corpora stay out of the project), train, then average the best and the last epoc
         --dev cluener=$WORK/cluener/dev.tsv --dev weibo=../shared/datasets/weibo/dev.tsv
     cp $WORK/gen1avg/* src/seedner/embedded/
 
+The shipped model goes on from that one (``--init``) to the conventions of
+docs/guidelines.md, with the lexicon input and synthetic name lists:
+
+    tar xzf $WORK/jieba-0.42.1.tar.gz -C $WORK    # jieba's dict.txt (MIT)
+    python scripts/name_lists.py ../shared/datasets/msra/train.tsv \
+        ../shared/datasets/peoples_daily_time/train.tsv -o $WORK/namelists.tsv -n 3000
+    python scripts/train_embedded.py --init $WORK/gen1avg \
+        --lexicon $WORK/jieba-0.42.1/jieba/dict.txt --lr 0.0008 \
+        --corpus msra=...:0.3 --corpus peoples_daily=...:0.4 --corpus cluener=...:1 \
+        --corpus weibo=...:2 --corpus namelists=$WORK/namelists.tsv:1 \
+        --partial peoples_daily=../shared/datasets/peoples_daily_time/orig/199801.txt \
+        --partial cluener --partial weibo --dev ... -o $WORK/gen2 --checkpoint $WORK/gen2.ckpt \
+        --epochs 8 --threads 1 --average
+
+(the model card records the exact command).
+
 ``--corpus NAME=PATH:WEIGHT``: a character-BIO training file and the share of its chunks
 (sentences longer than 160 characters are cut at punctuation) sampled per epoch (2 = every
-chunk twice). ``--dev NAME=PATH``: a dev file; the model kept
+chunk twice). ``--partial NAME[=POSFILE]``: corpus NAME leaves abbreviations untagged; its ``O`` there is
+no evidence (partial labels, ``seedner.model.partial``). ``--dev NAME=PATH``: a dev file; the
+model kept
 is the one with the best mean F1 over all dev files (with ``--average``: the mean of its
 weights and the later epochs', where that scores at least as well). The model card is
 written with the terms of every corpus and of LAC.
