@@ -2,15 +2,19 @@
 
 * party membership is no mention of the party (``中共党员``: rule 8);
 * a star rating is no company (``三星级酒店``: rule 15);
-* a nominal mention is no entity (``代表团``, ``该公司``: rule 10).
+* a nominal mention is no entity (``代表团``, ``该公司``: rule 10);
+* a title is never inside a name (``张总`` is the person ``张``: rule 9);
+* a fragment of a sentence is no name (``张没法比``, ``胡竟``: rule 15).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from seedner.rules.consistency import GENERIC_HEADS
 from seedner.text.spans import Mention
+from seedner.text.surnames import surnames
 
 # Parties and their abbreviations, as written before a word of membership
 PARTIES = frozenset(
@@ -65,10 +69,38 @@ def is_nominal(text: str, m: Mention) -> bool:
     return m.type == "ORG" or (m.type == "LOC" and demonstrative is not None)
 
 
+# One-character titles written after a family name (``张总`` the general manager, ``王董`` the
+# chairman): the person is the family name. (局, 处, 科 are left out: 周处 and 王科 are names.)
+SHORT_TITLES = frozenset("总董")
+# Characters of grammar that no name in the training corpora holds after its first character
+# (让, 那, 要, 是, 都, 也, 了, 的 and 竟 all do, in 多吉才让, 叶赫那拉, 周重要 …): a PER with one
+# is a piece of a sentence the model read as a name (``张没法比``, ``胡说``).
+GRAMMAR = frozenset("没吗呢吧啊么这把被说")
+
+
+def is_fragment(text: str, m: Mention) -> bool:
+    """A PER that holds a character of grammar after its first."""
+    return m.type == "PER" and any(ch in GRAMMAR for ch in text[m.start + 1 : m.end])
+
+
+def without_short_title(text: str, m: Mention) -> Mention:
+    """``张总`` → ``张``: a family name and a one-character title is the person alone."""
+    titled = m.end - m.start == 2 and text[m.start + 1] in SHORT_TITLES
+    if m.type == "PER" and titled and text[m.start] in surnames():
+        return replace(m, end=m.start + 1, score=None)
+    return m
+
+
 def apply_guideline(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The mentions without party memberships, star ratings and nominal mentions."""
+    """The mentions without party memberships, star ratings, nominal mentions and fragments,
+    and without a title inside a name."""
     return [
-        m
+        without_short_title(text, m)
         for m in mentions
-        if not is_membership(text, m) and not is_star_rating(text, m) and not is_nominal(text, m)
+        if not (
+            is_membership(text, m)
+            or is_star_rating(text, m)
+            or is_nominal(text, m)
+            or is_fragment(text, m)
+        )
     ]
