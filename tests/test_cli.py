@@ -29,7 +29,7 @@ def test_seeds_give_one_line_each_with_exact_offsets(seed_jsonl: list[dict]) -> 
         starts = [e["start"] for e in record["entities"]]
         assert starts == sorted(starts)
         for e in record["entities"]:
-            assert set(e) == {"text", "norm", "type", "label", "start", "end"}
+            assert set(e) == {"text", "norm", "type", "label", "start", "end", "source", "score"}
             assert e["type"] in {"PER", "ORG", "LOC", "DATE"}
             assert text[e["start"] : e["end"]] == e["text"]
             total += 1

@@ -95,11 +95,15 @@ def test_single_text_and_types() -> None:
     result = seedner.extract("国务院总理李鹏今天在北京会见了联合国秘书长。", types="PER,LOC")
     assert isinstance(result, DocumentResult)
     assert [(e.text, e.type) for e in result.entities] == [("李鹏", "PER"), ("北京", "LOC")]
-    assert result.to_dict()["entities"][0] == {
+    first = result.to_dict()["entities"][0]
+    score = first.pop("score")
+    assert first == {
         "text": "李鹏",
         "norm": "李鹏",
         "type": "PER",
         "label": "PER",
         "start": 5,
         "end": 7,
+        "source": "model",
     }
+    assert isinstance(score, float) and 0.0 <= score <= 1.0

@@ -278,6 +278,7 @@ def test_extract_with_a_saved_hanlp_component(
     for record in records:
         for e in record["entities"]:
             assert canonical_type(e["label"]) == e["type"]
+            assert e["score"] is None  # HanLP's models give no probability per entity
             native += e["label"] not in {"PER", "ORG", "LOC", "DATE"}
     assert native > 0  # the model's own labels (PERSON, nr, ...) come through as `label`
 

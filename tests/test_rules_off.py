@@ -24,8 +24,8 @@ MENTIONS = [Mention(2, 4, "PER", "PER"), Mention(9, 11, "LOC", "LOC")]
 
 def test_rules_are_named_in_their_order() -> None:
     assert RULES == (
-        "boilerplate", "latin-names", "repeated-names", "gazetteer", "guideline", "dictionary",
-        "consistency", "dates",
+        "boilerplate", "latin-names", "repeated-names", "gazetteer", "guideline", "companies",
+        "dictionary", "consistency", "dates",
     )  # fmt: skip
     assert parse_rules("Consistency, gazetteer") == {"consistency", "gazetteer"}
     with pytest.raises(ValueError, match="unknown rule"):

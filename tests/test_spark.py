@@ -86,11 +86,19 @@ def test_with_entities_adds_the_entities_column(spark: Any, extractor: Extractor
     got = {row["id"]: row["entities"] for row in with_entities(df).collect()}
     assert got.pop(99) is None
     want = extractor.run([Document(i, p) for i, p in enumerate(paragraphs)])
-    fields = ("start", "end", "type", "text", "norm", "label")
+    fields = ("start", "end", "type", "text", "norm", "label", "source")
     assert {i: [tuple(e[k] for k in fields) for e in entities] for i, entities in got.items()} == {
         i: [tuple(e.to_dict()[k] for k in fields) for e in r.entities] for i, r in enumerate(want)
     }
     assert sum(map(len, got.values())) > 5
+
+
+def test_spark_engine_compiles_the_dictionary_in_each_worker(spark: Any, tmp_path: Path) -> None:
+    names = tmp_path / "names.tsv"
+    names.write_text("上海科学院\tORG\tforce\n李处\tPER\tblock\n", encoding="utf-8")
+    local = _run(str(SEEDS), "--workers", "1", "-f", "jsonl", "--dict", str(names))
+    assert local[0] == 0 and b'"source":"dict"' in local[1]
+    assert _run(str(SEEDS), "--engine", "spark", "--dict", str(names)) == local
 
 
 def test_spark_engine_without_pyspark_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

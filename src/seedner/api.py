@@ -16,9 +16,11 @@ from seedner.dates.entities import (
     merge_dates,
     renormalize_model_date,
     rule_date_matches,
-    rule_dates,
 )
+from seedner.dates.rules import DateMatch
+from seedner.dicts import load_dictionary
 from seedner.loading.labels import canonical_type
+from seedner.rules.dictionary import unblocked_dates
 from seedner.rules.long_documents import MentionColumns, windowed_postprocess
 from seedner.rules.postprocess import postprocess
 from seedner.run.options import ExtractOptions
@@ -33,6 +35,7 @@ from seedner.types import (
 )
 
 BATCH_CHARS = 200_000  # characters of text handed to the pipeline at once
+SCORE_DECIMALS = 4  # entity scores are rounded to these (the same in Python and in the output)
 
 
 @lru_cache(maxsize=4)
@@ -53,12 +56,21 @@ class Extractor:
         ref_date: dt.date | str | None = None,
         device: str | None = None,
         no_rules: str | Iterable[str] | None = None,
+        dicts: str | Iterable[str] | None = None,
+        min_score: float | None = None,
     ) -> None:
         """Options as :meth:`ExtractOptions.parse <seedner.run.options.ExtractOptions.parse>`
-        takes them (ValueError for a bad one); the model loads here."""
+        takes them (ValueError for a bad one, a bad dictionary included); the model loads
+        here."""
         self._load(
             ExtractOptions.parse(
-                model, types=types, ref_date=ref_date, device=device, no_rules=no_rules
+                model,
+                types=types,
+                ref_date=ref_date,
+                device=device,
+                no_rules=no_rules,
+                dicts=dicts,
+                min_score=min_score,
             )
         )
 
@@ -76,6 +88,7 @@ class Extractor:
         self.types, self.ref_date = options.types, options.ref_date
         self.ner = _cached_model(options.model, options.device)
         self.pipeline = build_pipeline(self.ner)
+        self.dictionary = load_dictionary(options.dicts) if options.dicts else None
 
     def run(self, documents: Sequence[Document]) -> list[DocumentResult]:
         """Extract from a list of documents; results in input order."""
@@ -134,16 +147,19 @@ class Extractor:
     def _tag(self, blocks: list[Any]) -> None:
         """Run the pipeline on a batch of blocks; entities go to their documents."""
         out = self.pipeline(blocks=blocks)
+        floor = self.options.min_score
         for sent, spans in zip(out["sentences"], out["ner"]):
             block = blocks[sent.block]
             state: _Pending = block.key
             sentence = block.text[sent.start : sent.end]
             offset = block.start + sent.start
-            for _, label, s, e in spans:
+            for _, label, s, e, score in spans:
+                if floor is not None and score is not None and score < floor:
+                    continue  # --min-score: dropped before the rules, so never propagated
                 kind = canonical_type(label)
                 tidy = tidy_span(sentence, s, e) if kind is not None else None
                 if kind is not None and tidy is not None:
-                    state.add(kind, label, offset + tidy[0], offset + tidy[1])
+                    state.add(kind, label, offset + tidy[0], offset + tidy[1], score)
         for block in blocks:
             block.key.blocks -= 1
 
@@ -162,19 +178,28 @@ class Extractor:
         wants_dates = self.options.wants_dates
         ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
         mentions = state.mentions if state.columns is None else state.columns.mentions()
-        entities = self._entities(state, postprocess(norm.text, mentions, self.options.off), ref)
+        found = postprocess(norm.text, mentions, self.options.off, self.dictionary)
+        entities = self._entities(state, found, ref)
         if wants_dates and "dates" not in self.options.off:
-            entities = merge_dates(entities, rule_dates(doc.text, norm, ref))
+            dates = self._unblocked(norm.text, rule_date_matches(norm, ref))
+            entities = merge_dates(entities, date_entities(doc.text, norm, dates))
         return DocumentResult(doc.id, doc.text, self._chosen(entities))
 
     def _entities(
         self, state: _Pending, mentions: list[Mention], ref: dt.date | None
     ) -> list[Entity]:
-        """Mentions after the rules as entities of the original text (DATEs normalized)."""
+        """Mentions after the rules as entities of the original text (DATEs normalized,
+        except where a dictionary's id is the norm)."""
         return [
-            renormalize_model_date(e, ref) if e.type == "DATE" else e
-            for e in map(state.entity, mentions)
+            renormalize_model_date(e, ref) if e.type == "DATE" and m.norm is None else e
+            for m, e in zip(mentions, map(state.entity, mentions))
         ]
+
+    def _unblocked(self, text: str, dates: list[DateMatch]) -> list[DateMatch]:
+        """The date rules' dates that no dictionary blocks."""
+        if self.dictionary is None or "dictionary" in self.options.off:
+            return dates
+        return unblocked_dates(text, dates, self.dictionary)
 
     def _chosen(self, entities: list[Entity]) -> list[Entity]:
         """The entities of the chosen types, in order of offsets."""
@@ -190,9 +215,11 @@ class Extractor:
         wants_dates = self.options.wants_dates
         ref = choose_reference(self.ref_date, norm.text, doc.meta) if wants_dates else None
         rule_dates = wants_dates and "dates" not in self.options.off
-        dates = rule_date_matches(norm, ref) if rule_dates else []
+        dates = self._unblocked(norm.text, rule_date_matches(norm, ref)) if rule_dates else []
         date_starts = [d.start for d in dates]
-        windows = windowed_postprocess(norm.text, state.columns, state.windows, self.options.off)
+        windows = windowed_postprocess(
+            norm.text, state.columns, state.windows, self.options.off, self.dictionary
+        )
         for (start, end), mentions in windows:
             entities = self._entities(state, mentions, ref)
             if rule_dates:  # the rule dates starting in this window
@@ -218,15 +245,20 @@ class _Pending:
         self.blocks = 0  # blocks handed to the model and not yet tagged
         self.complete = False  # all its blocks are handed out
 
-    def add(self, kind: str, label: str, start: int, end: int) -> None:
-        """A mention at ``[start, end)`` of the normalized text."""
+    def add(self, kind: str, label: str, start: int, end: int, score: float | None) -> None:
+        """A mention at ``[start, end)`` of the normalized text, with the model's score."""
         if self.columns is not None:
-            self.columns.append(start, end, kind, label)
+            self.columns.append(start, end, kind, label, score)
         else:
-            self.mentions.append(Mention(start, end, kind, label))
+            self.mentions.append(Mention(start, end, kind, label, score=score))
 
     def entity(self, m: Mention) -> Entity:
         """A mention as an entity of the original text (``norm``: its canonical form)."""
         os_, oe = self.norm.span_to_original(m.start, m.end)
-        canonical = canonical_form(self.norm.text[m.start : m.end])
-        return Entity(self.doc.text[os_:oe], canonical, m.type, m.label, os_, oe)
+        canonical = m.norm or canonical_form(self.norm.text[m.start : m.end])
+        # a user dictionary's entity is the user's word; a model's keeps its marginal
+        score = 1.0 if m.source == "dict" else m.score
+        score = None if score is None else round(score, SCORE_DECIMALS)
+        return Entity(
+            self.doc.text[os_:oe], canonical, m.type, m.label, os_, oe, m.source, score=score
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import orjson
 
 from seedner.bio import bio_spans, read_bio_tsv
@@ -60,18 +61,31 @@ def evaluate_file(
     model: str = "embedded",
     types: str | None = None,
     device: str | None = None,
+    min_score: float | None = None,
 ) -> Scores:
-    """Run extraction over the gold texts and score exact span matches."""
+    """Run extraction over the gold texts and score exact span matches; where entities have
+    scores, also how well they are calibrated (``Scores.calibration``)."""
     from seedner.api import Extractor
+    from seedner.model.calibration import BINS, expected_calibration_error
     from seedner.run.options import parse_types
 
     items = read_gold(path)
     chosen = parse_types(types)
     gold_types = sorted({s[2] for _, spans in items for s in spans})
     score_types = sorted(chosen) if chosen else [t for t in gold_types if canonical_type(t)]
-    extractor = Extractor(model, types=score_types, device=device)
-    predicted = [
-        [(e.start, e.end, e.type) for e in result.entities]
-        for result in extractor.iter_results(doc for doc, _ in items)
-    ]
-    return score([spans for _, spans in items], predicted, score_types)
+    extractor = Extractor(model, types=score_types, device=device, min_score=min_score)
+    predicted = []
+    confidence: list[float] = []
+    right: list[bool] = []
+    for (_, gold), result in zip(items, extractor.iter_results(doc for doc, _ in items)):
+        truth = set(gold)
+        predicted.append([(e.start, e.end, e.type) for e in result.entities])
+        for e in result.entities:
+            if e.score is not None:
+                confidence.append(e.score)
+                right.append((e.start, e.end, e.type) in truth)
+    scores = score([spans for _, spans in items], predicted, score_types)
+    if confidence:
+        ece = expected_calibration_error(np.array(confidence), np.array(right))
+        scores.calibration = {"scored": len(confidence), "ece": round(ece, 4), "bins": BINS}
+    return scores

@@ -60,14 +60,19 @@ class Scores:
     documents: int
     per_type: dict[str, Score] = field(default_factory=dict)
     micro: Score = field(default_factory=Score)
+    # of the predicted entities with a score: how many, and their expected calibration error
+    calibration: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "documents": self.documents,
             "types": self.types,
             "micro": self.micro.to_dict(),
             "per_type": {t: s.to_dict() for t, s in self.per_type.items()},
         }
+        if self.calibration is not None:
+            out["calibration"] = self.calibration
+        return out
 
 
 def score(gold: list[list[Span]], predicted: list[list[Span]], types: list[str]) -> Scores:

@@ -7,12 +7,13 @@
     with_entities(df, options=ExtractOptions.parse(types="PER,ORG")).write.parquet("/data/ents")
 
 :func:`with_entities` adds a column ``entities``: an array of structs (start, end, type, text,
-norm, label), the entities of ``seedner extract``. It runs through ``mapInPandas``: each Python
-worker builds its :class:`~seedner.api.Extractor` the first time it needs one and keeps it for
-the tasks that follow (Spark reuses its Python workers), so only the options travel with the
-tasks, never a model. ``options.model`` may be a folder of a saved model: it is read, under
-that path, by every worker, so it must be on storage every node mounts (or shipped with
-``spark-submit --files`` / ``--archives`` and named by its local path).
+norm, label, source, score), the entities of ``seedner extract``. It runs through
+``mapInPandas``: each Python worker builds its :class:`~seedner.api.Extractor` the first time
+it needs one and keeps it for the tasks that follow (Spark reuses its Python workers), so only
+the options travel with the tasks, never a model. ``options.model`` may be a folder of a saved
+model, and ``options.dicts`` name dictionary files: they are read, under those paths, by every
+worker, so they must be on storage every node mounts (or shipped with ``spark-submit --files``
+/ ``--archives`` and named by their local paths).
 
 pyspark is imported only here and in :mod:`seedner.run.spark_engine`.
 """
@@ -58,7 +59,14 @@ def _task_cpus() -> int:
 
 def entity_type() -> Any:
     """The Spark type of the ``entities`` column."""
-    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        ArrayType,
+        DoubleType,
+        IntegerType,
+        StringType,
+        StructField,
+        StructType,
+    )
 
     return ArrayType(
         StructType(
@@ -69,6 +77,8 @@ def entity_type() -> Any:
                 StructField("text", StringType(), False),
                 StructField("norm", StringType(), True),
                 StructField("label", StringType(), False),
+                StructField("source", StringType(), False),
+                StructField("score", DoubleType(), True),
             ]
         ),
         False,
@@ -112,6 +122,8 @@ def with_entities(
                         "text": e.text,
                         "norm": e.norm,
                         "label": e.label,
+                        "source": e.source,
+                        "score": e.score,
                     }
                     for e in result.entities
                 ]

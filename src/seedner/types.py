@@ -12,6 +12,8 @@ InputFormat = Literal["auto", "text", "jsonl"]
 # What a model component predicts for a sentence: (text, native label, start, end exclusive),
 # character offsets into the sentence.
 NerSpan = tuple[str, str, int, int]
+# The same with the model's probability of the entity (None: the model gives none).
+ScoredNerSpan = tuple[str, str, int, int, float | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,10 @@ class Entity:
     label: str
     start: int
     end: int
+    source: str = "model"  # what found it: model, dict (a user dictionary) or rule
+    # the model's probability that this span and type are right (4 decimals); None where a
+    # rule made or changed the entity, or the model gives none
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -33,6 +39,8 @@ class Entity:
             "label": self.label,
             "start": self.start,
             "end": self.end,
+            "source": self.source,
+            "score": self.score,
         }
 
 

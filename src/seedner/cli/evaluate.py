@@ -30,13 +30,19 @@ def evaluate_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     device: DeviceOption = None,
+    min_score: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            "--min-score", metavar="P", help="As extract's: drop the model's entities below P."
+        ),
+    ] = None,
 ) -> None:
     """Score a model on gold annotations (exact span match), per type and micro-averaged."""
     from seedner.evaluation import GoldError, evaluate_file
     from seedner.loading import ModelError
 
     try:
-        scores = evaluate_file(gold, model=model, types=types, device=device)
+        scores = evaluate_file(gold, model=model, types=types, device=device, min_score=min_score)
     except (GoldError, ModelError, ValueError) as exc:
         raise usage_error(str(exc)) from None
     if as_json:
@@ -76,3 +82,11 @@ def format_scores(scores: Scores, title: str) -> None:
             style="bold" if name == "micro" else None,
         )
     console.print(table)
+    if scores.calibration is not None:
+        c = scores.calibration
+        console.print(
+            f"{c['scored']:,} predicted entities with a score; expected calibration error"
+            f" {c['ece']:.4f} ({c['bins']} bins)",
+            markup=False,
+            highlight=False,
+        )

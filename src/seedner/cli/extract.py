@@ -31,6 +31,10 @@ class Engine(str, Enum):
     spark = "spark"
 
 
+def _warn(message: str) -> None:
+    sys.stderr.write(f"seedner: warning: {message}\n")
+
+
 def extract_command(
     inputs: Annotated[
         list[str],
@@ -112,7 +116,25 @@ def extract_command(
             "--no-rules",
             metavar="RULES",
             help="Turn off rules after the model, comma-separated: boilerplate, latin-names,"
-            " repeated-names, gazetteer, consistency, dates.",
+            " repeated-names, gazetteer, guideline, companies, dictionary, consistency, dates.",
+        ),
+    ] = None,
+    dicts: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--dict",
+            metavar="FILE",
+            help="A user dictionary (TSV surface<TAB>TYPE[<TAB>mode[<TAB>id]], or JSON Lines);"
+            " modes force, prefer, block. Repeatable: the later file wins.",
+        ),
+    ] = None,
+    min_score: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            "--min-score",
+            metavar="P",
+            help="Drop the model's entities scored below P (0 to 1); entities from rules,"
+            " dictionaries or HanLP's models are kept.",
         ),
     ] = None,
 ) -> None:
@@ -124,7 +146,14 @@ def extract_command(
     try:
         options = RunOptions.parse(
             ExtractOptions.parse(
-                model, types=types, ref_date=ref_date, device=device, no_rules=no_rules
+                model,
+                types=types,
+                ref_date=ref_date,
+                device=device,
+                no_rules=no_rules,
+                min_score=min_score,
+                dicts=dicts,
+                on_warning=_warn,
             ),
             engine=engine.value,
             workers=workers,

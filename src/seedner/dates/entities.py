@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_left
+from dataclasses import replace
 
 from seedner.dates.rules import DateMatch, find_dates, resolve_month_days
 from seedner.text.normalize import Normalized
@@ -28,7 +29,7 @@ def date_entities(original: str, norm: Normalized, found: list[DateMatch]) -> li
     dates = []
     for m in found:
         start, end = norm.span_to_original(m.start, m.end)
-        dates.append(Entity(original[start:end], m.norm, "DATE", "DATE", start, end))
+        dates.append(Entity(original[start:end], m.norm, "DATE", "DATE", start, end, "rule"))
     return dates
 
 
@@ -37,14 +38,7 @@ def renormalize_model_date(entity: Entity, ref: datetime.date | None) -> Entity:
     (canonical) text as one date; otherwise with no value."""
     found = find_dates(entity.norm or "", ref)
     whole = len(found) == 1 and found[0].text == entity.norm
-    return Entity(
-        entity.text,
-        found[0].norm if whole else None,
-        entity.type,
-        entity.label,
-        entity.start,
-        entity.end,
-    )
+    return replace(entity, norm=found[0].norm if whole else None)
 
 
 def merge_dates(entities: list[Entity], dates: list[Entity]) -> list[Entity]:

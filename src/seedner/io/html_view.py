@@ -127,7 +127,12 @@ def _count(n: int, noun: str) -> str:
 
 def _tip(e: Entity) -> str:
     norm = e.norm if e.norm is not None else "(no norm)"
-    return f"{e.type} · {norm}\nlabel {e.label} · {e.start}–{e.end}"
+    score = f" · score {e.score:.2f}" if e.score is not None else ""
+    return f"{e.type} · {norm}\nlabel {e.label} · {e.start}–{e.end} · {e.source}{score}"
+
+
+def _score_attribute(e: Entity) -> str:
+    return f' data-score="{e.score}"' if e.score is not None else ""
 
 
 def marked(entities: Iterable[Entity]) -> list[Entity]:
@@ -162,6 +167,7 @@ def highlight(text: str, entities: Iterable[Entity], ids: str | None = None) -> 
         out.append(
             f'<mark{anchor} class="e e-{kind}" data-type="{kind}" data-norm="{norm}"'
             f' data-label="{escape_text(e.label)}" data-start="{e.start}" data-end="{e.end}"'
+            f' data-source="{escape_text(e.source)}"{_score_attribute(e)}'
             f' title="{tip}" data-tip="{tip}">'
         )
         pos = e.start

@@ -72,9 +72,10 @@ def summarize(result: DocumentResult) -> list[tuple[str, str, int, int]]:
 
 
 class CsvSink:
-    """One row per mention: ``id,type,norm,text,label,start,end``, with a header row."""
+    """One row per mention: ``id,type,norm,text,label,start,end,source,score``, with a header
+    row (an empty ``score`` where the entity has none)."""
 
-    FIELDS = ("id", "type", "norm", "text", "label", "start", "end")
+    FIELDS = ("id", "type", "norm", "text", "label", "start", "end", "source", "score")
 
     def __init__(self, stream: IO[str]) -> None:
         import csv
@@ -85,7 +86,8 @@ class CsvSink:
 
     def write(self, result: DocumentResult | StreamedResult) -> None:
         self.writer.writerows(
-            (result.id, e.type, e.norm, e.text, e.label, e.start, e.end) for e in result.entities
+            (result.id, e.type, e.norm, e.text, e.label, e.start, e.end, e.source, e.score)
+            for e in result.entities
         )
         self.stream.flush()
 

@@ -17,6 +17,8 @@ Adapters cut sentences longer than ``max_chars`` into pieces with the pipeline's
 cutter (:func:`seedner.text.sentences.iter_sentences`: at punctuation or spaces when possible,
 never truncating) and shift the pieces' offsets back. Native labels are passed
 through; mapping them to PER/ORG/LOC/DATE is :func:`seedner.loading.labels.canonical_type`'s job.
+HanLP's components give no probability per entity: asked for scores (``scores=True``, as the
+pipeline asks every component), an adapter gives ``None`` as each span's fifth element.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from hanlp.common.component import Component
 from hanlp_common.reflection import classpath_of
 
 from seedner.text.sentences import iter_sentences
-from seedner.types import NerSpan
+from seedner.types import NerSpan, ScoredNerSpan
 
 PieceSpan = tuple[str, int, int]  # (native label, start, end) within one piece
 
@@ -121,7 +123,11 @@ class SpanAdapter(Component):
         """``(label, start, end)`` per piece; pieces are non-blank, at most ``max_chars`` long."""
         raise NotImplementedError
 
-    def predict(self, data: str | list[str], **kwargs: Any) -> list[NerSpan] | list[list[NerSpan]]:
+    def predict(
+        self, data: str | list[str], scores: bool = False, **kwargs: Any
+    ) -> list[NerSpan] | list[list[NerSpan]] | list[ScoredNerSpan] | list[list[ScoredNerSpan]]:
+        """``(entity, label, start, end)`` per entity of each sentence; with ``scores``, a
+        fifth element ``None`` (no probability)."""
         single = isinstance(data, str)
         texts: list[str] = [data] if isinstance(data, str) else list(data)
         pieces: list[str] = []
@@ -142,6 +148,9 @@ class SpanAdapter(Component):
                         )
         for found in out:
             found.sort(key=lambda span: (span[2], span[3]))
+        if scores:
+            scored: list[list[ScoredNerSpan]] = [[(*span, None) for span in found] for found in out]
+            return scored[0] if single else scored
         return out[0] if single else out
 
     def __repr__(self) -> str:

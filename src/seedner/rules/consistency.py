@@ -3,8 +3,8 @@
 Both rules work on one document's mentions of PER/ORG/LOC (DATE is left alone), in the text
 the model saw:
 
-* ``unify_types``: every mention of a name gets the same type. The models expose no
-  confidence, so the vote is by mention counts, with one piece of context: a mention typed
+* ``unify_types``: every mention of a name gets the same type. The vote is by mention counts
+  (HanLP's models give no scores to weigh them by), with one piece of context: a mention typed
   PER next to a title (``主席萬鋼``, ``习近平总书记``) settles the name as PER. Otherwise the
   type of most mentions wins; on a tie, the type of the earliest of the tied mentions.
 * ``propagate_names``: a name found once (two characters or more, not just a generic head
@@ -12,6 +12,9 @@ the model saw:
   ``吴雪尘`` where ``吴雪尘`` is a name), except inside a longer mention, across the edge
   of another mention, inside a URL or e-mail address, or inside a longer Latin word.
   Mentions lying inside an occurrence are replaced by it.
+
+A user dictionary's mentions (``source == "dict"``) are left as they are: never retyped, never
+swallowed by an occurrence; a name found at another occurrence has ``source == "rule"``.
 """
 
 from __future__ import annotations
@@ -103,7 +106,13 @@ def apply_types(
 ) -> list[Mention]:
     """Each mention of a name in ``decisions`` takes its type and label (in place)."""
     for m in mentions:
-        if m.type in NAME_TYPES and (decided := decisions.get(name_of(text, m))) is not None:
+        if (
+            m.type in NAME_TYPES
+            and m.source != "dict"
+            and (decided := decisions.get(name_of(text, m))) is not None
+        ):
+            if decided[0] != m.type:
+                m.score = None  # the model's score was for the type the vote overruled
             m.type, m.label = decided
     return mentions
 
@@ -186,17 +195,18 @@ def propagate_names(
         if any(
             ordered[k].end > end
             or ordered[k].type not in NAME_TYPES
+            or ordered[k].source == "dict"
             or (ordered[k].start, ordered[k].end) == (start, end)
             for k in inside
         ):
-            continue  # crossed, or holding a DATE, or already a mention
+            continue  # crossed, or holding a DATE or a dictionary's name, or already a mention
         candidates.append((start, end, surface, inside))
 
     replaced: set[int] = set()
     added: list[Mention] = []
     for start, end, surface, inside in _longest_first(candidates):
         source = names[surface]
-        added.append(Mention(start, end, source.type, source.label))
+        added.append(Mention(start, end, source.type, source.label, "rule", source.norm))
         replaced.update(inside)
     if not added:
         return mentions

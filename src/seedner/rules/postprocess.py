@@ -5,16 +5,20 @@
 2. ``latin-names``: Latin words that are no names out;
 3. ``repeated-names``: a name written twice in a row split in two;
 4. ``gazetteer``: division names typed PER made LOC (:mod:`seedner.rules.gazetteer`);
-5. ``guideline``: no party membership (``中共党员``) or star rating (``三星级``) as an ORG
-   (:mod:`seedner.rules.guideline`, docs/guidelines.md);
-6. ``dictionary``: user dictionaries (``--dict``) block and force names here, and prefer
+5. ``guideline``: no party membership (``中共党员``), star rating (``三星级``) or nominal
+   mention (``该公司``) as an entity (:mod:`seedner.rules.guideline`, docs/guidelines.md; once
+   more after the last step, so that no rule brings one back);
+6. ``companies``: well-known companies and brands typed ORG, and added where the model found
+   nothing (:mod:`seedner.rules.companies`);
+7. ``dictionary``: user dictionaries (``--dict``) block and force names here, and prefer
    them after ``consistency`` (:mod:`seedner.rules.dictionary`; only with dictionaries);
-7. ``consistency``: one type per name, and every occurrence of a name found
+8. ``consistency``: one type per name, and every occurrence of a name found
    (:mod:`seedner.rules.consistency`);
-8. ``dates``: the date rules' own dates added where the model found none, with ISO values
+9. ``dates``: the date rules' own dates added where the model found none, with ISO values
    (:mod:`seedner.dates`; the model's DATE spans get their values either way).
 
-Steps 1–5 look at one mention and the text, 6 at the text too; 7 and 8 at the whole document.
+Steps 1–5 look at one mention and the text, 6 and 7 at the text too; 8 and 9 at the whole
+document.
 A dictionary's blocked names are dropped once more after the last step (the caller's date
 rules included), so no rule brings one back.
 """
@@ -26,8 +30,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from seedner.rules.boilerplate import WebAddresses, drop_boilerplate
+from seedner.rules.companies import apply_companies
 from seedner.rules.consistency import propagate_names, unify_types
-from seedner.rules.dictionary import block_and_force, prefer_and_block
+from seedner.rules.dictionary import block_and_force, find_matches, prefer_and_block
 from seedner.rules.gazetteer import retype_divisions
 from seedner.rules.guideline import apply_guideline
 from seedner.text.chars import IDEOGRAPH_RE
@@ -35,6 +40,7 @@ from seedner.text.spans import Mention
 
 if TYPE_CHECKING:
     from seedner.dicts import Dictionary
+    from seedner.dicts.compiled import Match
 
 _NAME_WORD = re.compile("[A-Z][a-z]+")
 
@@ -89,7 +95,7 @@ LOCAL_RULES: tuple[tuple[str, LocalRule], ...] = (
     ("gazetteer", lambda text, ms, facts: retype_divisions(text, ms, facts.written)),
     ("guideline", lambda text, ms, facts: apply_guideline(text, ms)),
 )
-RULES = (*(name for name, _ in LOCAL_RULES), "dictionary", "consistency", "dates")
+RULES = (*(name for name, _ in LOCAL_RULES), "companies", "dictionary", "consistency", "dates")
 
 
 def parse_rules(names: str | Iterable[str] | None) -> frozenset[str]:
@@ -116,18 +122,26 @@ def local_rules(
     return mentions
 
 
+def companies_rule(
+    text: str, mentions: list[Mention], off: frozenset[str], window: tuple[int, int] | None = None
+) -> list[Mention]:
+    """The ``companies`` step, unless it is off (``window``: the part of the text to look in)."""
+    return mentions if "companies" in off else apply_companies(text, mentions, window)
+
+
 def dictionary_rule(
     text: str,
     mentions: list[Mention],
     dictionary: Dictionary | None,
     off: frozenset[str],
     window: tuple[int, int] | None = None,
+    found: list[Match] | None = None,
 ) -> list[Mention]:
     """The ``dictionary`` step before ``consistency`` (blocked names out, forced ones in), when
-    there is a dictionary and the step is on."""
+    there is a dictionary and the step is on; ``found``: its matches, if found already."""
     if dictionary is None or "dictionary" in off:
         return mentions
-    return block_and_force(text, mentions, dictionary, window)
+    return block_and_force(text, mentions, dictionary, window, found)
 
 
 def postprocess(
@@ -140,11 +154,15 @@ def postprocess(
     those ``off`` (``dates`` is the caller's: it adds entities of the original text)."""
     facts = TextFacts(text)
     mentions = local_rules(text, mentions, facts, off)
-    mentions = dictionary_rule(text, mentions, dictionary, off)
+    mentions = companies_rule(text, mentions, off)
+    if "dictionary" in off:
+        dictionary = None
+    found = find_matches(text, dictionary) if dictionary is not None else None  # one pass
+    mentions = dictionary_rule(text, mentions, dictionary, off, found=found)
     if "consistency" not in off:
         mentions = unify_types(text, mentions)
         mentions = propagate_names(text, mentions, addresses=facts.addresses)
-    return final_blocks(text, mentions, dictionary, off)
+    return final_blocks(text, mentions, dictionary, off, found=found)
 
 
 def final_blocks(
@@ -153,6 +171,7 @@ def final_blocks(
     dictionary: Dictionary | None,
     off: frozenset[str],
     window: tuple[int, int] | None = None,
+    found: list[Match] | None = None,
 ) -> list[Mention]:
     """The mentions after every rule: a dictionary's preferred names in the gaps left, and no
     blocked name or guideline exclusion (a party membership) that a rule brought back."""
@@ -160,4 +179,4 @@ def final_blocks(
         mentions = apply_guideline(text, mentions)
     if dictionary is None or "dictionary" in off:
         return mentions
-    return prefer_and_block(text, mentions, dictionary, window)
+    return prefer_and_block(text, mentions, dictionary, window, found)

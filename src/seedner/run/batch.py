@@ -49,6 +49,8 @@ def extract(  # type: ignore[overload-overlap]  # a str is also an iterable of s
     device: str | None = ...,
     workers: int | str = ...,
     no_rules: str | Iterable[str] | None = ...,
+    min_score: float | None = ...,
+    dicts: str | Iterable[str] | None = ...,
 ) -> DocumentResult: ...
 @overload
 def extract(
@@ -60,6 +62,8 @@ def extract(
     device: str | None = ...,
     workers: int | str = ...,
     no_rules: str | Iterable[str] | None = ...,
+    min_score: float | None = ...,
+    dicts: str | Iterable[str] | None = ...,
 ) -> list[DocumentResult]: ...
 
 
@@ -72,6 +76,8 @@ def extract(
     device: str | None = None,
     workers: int | str = 1,
     no_rules: str | Iterable[str] | None = None,
+    min_score: float | None = None,
+    dicts: str | Iterable[str] | None = None,
 ) -> DocumentResult | list[DocumentResult]:
     """Extract PER/ORG/LOC/DATE entities.
 
@@ -81,11 +87,19 @@ def extract(
     ``workers`` (a number or ``"auto"``) tags a large iterable in that many processes, with
     the same results (:mod:`seedner.run.workers`); scripts using it need the usual
     ``if __name__ == "__main__":`` guard of Python's multiprocessing. ``no_rules`` turns off
-    rules after the model by name (:data:`seedner.rules.postprocess.RULES`).
+    rules after the model by name (:data:`seedner.rules.postprocess.RULES`); ``min_score``
+    drops a model's entities whose score is below it (those without a score are kept);
+    ``dicts`` are user dictionary files (:mod:`seedner.dicts`).
     """
     options = RunOptions.parse(
         ExtractOptions.parse(
-            model, types=types, ref_date=ref_date, device=device, no_rules=no_rules
+            model,
+            types=types,
+            ref_date=ref_date,
+            device=device,
+            no_rules=no_rules,
+            min_score=min_score,
+            dicts=dicts,
         ),
         workers=workers,
     )

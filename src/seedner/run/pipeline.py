@@ -3,7 +3,8 @@
 Its input is a batch of blocks: slices of the normalized text of one or more documents
 (a short document is one block, a long one is cut into blocks at line or sentence ends).
 Sentences of every block are tagged together; the NER component sorts them by length
-into its own mini-batches.
+into its own mini-batches, and gives each entity its probability (``scores=True``: the
+embedded model's CRF marginal, None from HanLP's models).
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ def _sentence_texts(blocks: list[Block], sentences: list[Sentence]) -> list[str]
 
 
 def build_pipeline(ner: Component) -> Any:
-    """``pipeline(blocks=[...])`` → a HanLP ``Document`` with ``sentences`` and ``ner``."""
+    """``pipeline(blocks=[...])`` → a HanLP ``Document`` with ``sentences`` and ``ner``
+    (``(text, label, start, end, score)`` per entity of each sentence)."""
     return (
         hanlp.pipeline()
         .append(_split_blocks, input_key="blocks", output_key="sentences")
         .append(_sentence_texts, input_key=("blocks", "sentences"), output_key="sentence_texts")
-        .append(ner, input_key="sentence_texts", output_key="ner")
+        .append(ner, input_key="sentence_texts", output_key="ner", scores=True)
     )
 
 

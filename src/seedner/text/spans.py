@@ -19,6 +19,10 @@ class Mention:
     end: int
     type: str
     label: str
+    source: str = "model"  # what found it: model, dict (a user dictionary) or rule
+    norm: str | None = None  # the canonical name a dictionary gave it (its entry's id)
+    # the model's marginal probability of this span and type; None once a rule changed them
+    score: float | None = None
 
 
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")", "（": "）", "【": "】"}
