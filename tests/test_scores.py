@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import hanlp
@@ -59,6 +60,26 @@ def test_scores_leave_the_entities_of_a_dev_set_as_they_are(tagger: CharNER) -> 
     scored = tagger.scored_spans(texts)
     assert [[span[:3] for span in row] for row in scored] == tagger.spans(texts)
     assert sum(map(len, scored)) > 1500
+
+
+def test_the_seeds_give_the_same_entities_without_scores(
+    seed_results: list[DocumentResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the whole path (rules included): the model's spans with no forward-backward
+    give the same entities, all but their scores."""
+    extractor = seedner.Extractor()
+    ner = extractor.ner
+
+    def unscored(texts: list[str], **kwargs: object) -> list[list[tuple]]:
+        return [[(*span, None) for span in row] for row in ner.spans(texts, **kwargs)]
+
+    monkeypatch.setattr(ner, "scored_spans", unscored)
+    docs = [Document(str(r.id), r.text) for r in seed_results]
+    plain = extractor.run(docs)
+    assert all(e.score is None for r in plain for e in r.entities)
+    assert [[replace(e, score=None) for e in r.entities] for r in seed_results] == [
+        r.entities for r in plain
+    ]
 
 
 def test_a_sentence_scores_the_same_alone_and_in_a_batch(tagger: CharNER) -> None:
