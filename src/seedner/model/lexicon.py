@@ -169,18 +169,64 @@ def read_columns(path: Path) -> tuple[list[str], np.ndarray]:
 
 # Multiplier of the polynomial hash of a word's code points (mod 2**64): odd, well mixed
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_ONE = np.uint64(1)  # added to every key: 0 marks an empty slot of a hash table
+_MIX = np.uint64(0xD6E8FEB86659FD93)  # spreads keys over the slots (by the product's top bits)
+
+
+class HashTable:
+    """Open addressing over nonzero 64-bit keys with int64 values, built and probed with
+    array operations: a probe per round for every key not yet placed or resolved, at most a
+    few rounds at half load."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        bits = max(4, int(2 * len(keys) - 1).bit_length())
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        self.keys = np.zeros(1 << bits, dtype=np.uint64)
+        self.values = np.zeros(1 << bits, dtype=np.int64)
+        pending = np.arange(len(keys))
+        slots = self._slots(keys)
+        while len(pending):
+            free = self.keys[slots[pending]] == 0
+            # one key per free slot this round: the first of those that want it
+            want, first = np.unique(slots[pending[free]], return_index=True)
+            placed = pending[free][first]
+            self.keys[want], self.values[want] = keys[placed], values[placed]
+            left = np.ones(len(pending), dtype=bool)
+            left[np.flatnonzero(free)[first]] = False
+            pending = pending[left]
+            taken = self.keys[slots[pending]] != 0
+            slots[pending[taken]] = (slots[pending[taken]] + 1) & self.mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys * _MIX) >> self.shift).astype(np.int64)
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(hit, values)``: which ``keys`` are in the table and their values (0 if not)."""
+        hit = np.zeros(len(keys), dtype=bool)
+        values = np.zeros(len(keys), dtype=np.int64)
+        slots = self._slots(keys)
+        pending = np.arange(len(keys))
+        while len(pending):
+            stored = self.keys[slots[pending]]
+            same = stored == keys[pending]
+            hit[pending[same]] = True
+            values[pending[same]] = self.values[slots[pending[same]]]
+            pending = pending[~same & (stored != 0)]
+            slots[pending] = (slots[pending] + 1) & self.mask
+        return hit, values
 
 
 class Lexicon:
     """The compiled entries; :meth:`features` gives a batch's lexicon inputs.
 
-    For each length n, the sorted 64-bit hashes of the first n characters of every entry at
-    least n long, with the class bits of the entry that is exactly that prefix (0 when none
-    is). A batch is matched with array operations: every position starts alive; at length n
-    the hash of its n characters (extended from n-1) is looked up by binary search, matches
-    are read off, and only positions whose n characters begin some entry stay alive — after
-    two or three characters few do. Building takes a fraction of a second, so nothing is
-    cached.
+    For each length n, a hash table of the 64-bit hashes of the first n characters of every
+    entry at least n long, with the class bits of the entry that is exactly that prefix (0 when
+    none is). A batch is matched with array operations: every position starts alive; at length
+    n the hash of its n characters (extended from n-1) is looked up, matches are read off, and
+    only positions whose n characters begin some entry stay alive — after two or three
+    characters few do. Building takes a fraction of a second, so nothing is cached.
     """
 
     def __init__(self, entries: dict[str, int]) -> None:
@@ -202,7 +248,7 @@ class Lexicon:
         longest = int(lengths[0]) if len(words) else 0
         hashes = np.zeros(len(words), dtype=np.uint64)
         power = np.uint64(1)
-        self.tables: list[tuple[np.ndarray, np.ndarray]] = []
+        self.tables: list[HashTable] = []
         with np.errstate(over="ignore"):
             for n in range(1, longest + 1):
                 rows = int(np.searchsorted(-lengths, -n, side="right"))  # words >= n long
@@ -211,9 +257,9 @@ class Lexicon:
                 power *= _MULTIPLIER
                 kinds = np.where(lengths[:rows] == n, bits[:rows], 0)
                 by_hash = np.lexsort((-kinds, hashes))  # a whole word before mere prefixes
-                keys, values = hashes[by_hash], kinds[by_hash]
+                keys, values = hashes[by_hash] + _ONE, kinds[by_hash]
                 first = np.concatenate([[True], keys[1:] != keys[:-1]])
-                self.tables.append((keys[first], values[first]))
+                self.tables.append(HashTable(keys[first], values[first]))
         self._flags = (np.arange(1 << len(CLASSES))[:, None] >> np.arange(len(CLASSES))) & 1
         self._flags = self._flags.astype(np.float32)  # class bits → one input per class
 
@@ -237,16 +283,15 @@ class Lexicon:
         hashes = np.zeros(size, dtype=np.uint64)
         power = np.uint64(1)
         with np.errstate(over="ignore"):
-            for n, (keys, values) in enumerate(self.tables, 1):
+            for n, table in enumerate(self.tables, 1):
                 inside = alive + n - 1 < size
                 alive, hashes = alive[inside], hashes[inside]
                 if not len(alive):
                     break
                 hashes += codes[alive + n - 1] * power
                 power *= _MULTIPLIER
-                at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-                hit = keys[at] == hashes
-                alive, hashes, kinds = alive[hit], hashes[hit], values[at[hit]]
+                hit, kinds = table.find(hashes + _ONE)
+                alive, hashes, kinds = alive[hit], hashes[hit], kinds[hit]
                 word = kinds != 0
                 starts, kinds = alive[word], kinds[word]
                 # each start once per length: plain indexed ORs are exact
