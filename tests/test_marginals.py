@@ -85,6 +85,41 @@ def test_span_marginals_match_enumeration_of_every_path(seed: int, temperature: 
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
 
 
+def test_emissions_hundreds_of_nats_apart_give_probabilities_not_nan() -> None:
+    """Where exponentials of the scores underflow, the probabilities are still those of the
+    enumeration (done in log space), never NaN."""
+    rng = np.random.default_rng(1)
+    start, trans, end = _lattice(rng)
+    penalty = bio_constraints(LABELS)
+    n = 4
+    for _ in range(60):
+        emissions = rng.normal(size=(1, n, len(LABELS))) * 400
+        sums = forward_backward(
+            emissions, np.array([n]), start + penalty[-1], trans + penalty[:-1], end
+        )
+        assert np.isfinite(sums.log_z).all()
+        paths = [p for p in itertools.product(range(len(LABELS)), repeat=n) if _valid(p)]
+        scores = np.array(
+            [
+                start[p[0]]
+                + end[p[-1]]
+                + sum(emissions[0, t, y] for t, y in enumerate(p))
+                + sum(trans[a, b] for a, b in itertools.pairwise(p))
+                for p in paths
+            ]
+        )
+        top = scores.max()
+        log_z = top + np.log(np.exp(scores - top).sum())
+        assert sums.log_z[0] == pytest.approx(log_z, rel=1e-9)
+        best = paths[int(scores.argmax())]
+        b, i = best[0], best[0] + 1  # the first label of the best path, if a B-
+        if LABELS[b].startswith("B-"):
+            end_at = 1 + next((k for k, y in enumerate(best[1:]) if y != i), n - 1)
+            arrays = [np.array([x]) for x in (0, 0, end_at, b, i)]
+            got = np.exp(span_log_probabilities(sums, *arrays))[0]
+            assert 0.0 <= got <= 1.0 + 1e-9
+
+
 def test_scores_of_exclusive_alternatives_sum_to_at_most_one() -> None:
     """Spans covering one position are exclusive events: their probabilities sum to at most 1
     (to 1 with "no entity there" added); every score lies in [0, 1]."""
@@ -108,8 +143,7 @@ def test_scores_of_exclusive_alternatives_sum_to_at_most_one() -> None:
     ]
     probs = np.exp(span_log_probabilities(sums, *arrays))
     assert ((probs >= 0) & (probs <= 1 + 1e-12)).all()
-    outside = np.exp(np.log(sums.alpha[0, :, 0]) + sums.log_alpha[0] + sums.log_beta[0])
-    outside *= sums.beta[0, :, 0] / np.exp(sums.log_z[0])  # P(label O at t)
+    outside = np.exp(sums.alpha[0, :, 0] + sums.beta[0, :, 0] - sums.log_z[0])  # P(O at t)
     for t in range(n):
         covering = sum(p for (s, e, _), p in zip(spans, probs) if s <= t < e)
         assert covering <= 1 + 1e-9

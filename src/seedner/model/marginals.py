@@ -3,12 +3,12 @@ type, P(y_s = B-X, y_s+1..e-1 = I-X, y_e != I-X), by forward-backward over the l
 Viterbi path comes from (the same emissions, start, transition and end scores, BIO penalties
 included), in NumPy and batched like :func:`seedner.model.viterbi.best_paths`.
 
-The sums run in float64 on scaled probabilities: every step multiplies by the exponentiated
-transitions and renormalizes, keeping the log of each step's normalizer, so nothing overflows
-or underflows and the results come out as logs (the forward-backward of Rabiner's scaling,
-equal to the log-space recursion). That costs a product and a sum per step, not an ``exp`` and
-a ``log`` of every (from, to) pair as a logsumexp does. Each sentence's sums use its own row
-only (no matrix product across the batch), so a score does not depend on the batch it was in.
+The sums are kept in log space, in float64. Each step's log-sum-exp takes out the largest of
+the previous step's values (per sentence) and sums the rest through the exponentiated
+transitions, one small product per sentence: an ``exp`` and a ``log`` of the labels, not of
+every (from, to) pair. No value is lost to underflow across steps, however far apart the
+scores. Each sentence's sums use its own row only (no matrix product across the batch), so a
+score does not depend on the batch it was in.
 
 A temperature ``T`` divides emissions and transitions before the sums (calibration,
 :mod:`seedner.model.calibration`); the Viterbi search reads the unscaled scores, so the
@@ -29,31 +29,32 @@ ScoredSpan = tuple[int, int, str, float]
 
 @dataclass(frozen=True, slots=True)
 class ForwardBackward:
-    """Forward and backward sums of a batch of sentences, scaled per step.
+    """Forward and backward log-sums of a batch of sentences.
 
-    ``alpha[b, t] * exp(log_alpha[b, t])`` is the sum of the scores of every path over
-    ``0..t`` ending in each label (emission at ``t`` included); ``beta[b, t] *
-    exp(log_beta[b, t])`` the sum over ``t+1..`` to the end, given the label at ``t``. Both
-    in exponentiated units of ``emissions`` (``x``: their per-position exponentials,
-    ``shift``: the maxima taken out).
+    ``alpha[b, t, y]``: the log of the summed exponentiated scores of every path over ``0..t``
+    ending in label ``y`` (the emission at ``t`` included); ``beta[b, t, y]``: the same over
+    ``t+1`` to the sentence's end (end score included), given ``y`` at ``t``. Scores are
+    those divided by the temperature.
     """
 
-    alpha: np.ndarray  # (batch, time, labels), each row sums to 1
-    log_alpha: np.ndarray  # (batch, time)
-    beta: np.ndarray  # (batch, time, labels), each row sums to 1 (within the sentence)
-    log_beta: np.ndarray  # (batch, time)
+    alpha: np.ndarray  # (batch, time, labels)
+    beta: np.ndarray  # (batch, time, labels); past a sentence's end: unused
     log_z: np.ndarray  # (batch,): the log partition function of each sentence
-    x: np.ndarray  # (batch, time, labels): exp(emissions - shift)
-    shift: np.ndarray  # (batch, time): each position's largest emission
-    emissions: np.ndarray  # (batch, time, labels), float64, divided by the temperature
-    trans: np.ndarray  # (labels, labels) [from, to], divided by the temperature
-    end: np.ndarray  # (labels,), divided by the temperature
+    emissions: np.ndarray  # (batch, time, labels), float64
+    trans: np.ndarray  # (labels, labels) [from, to]
+    end: np.ndarray  # (labels,)
     lengths: np.ndarray  # (batch,)
 
 
-# Past a sentence's end the values are unused: a normalizer of 0 there (a log of 0, a 0/0)
-# is no matter. Within it a probability may underflow to 0: its log is -inf, its score 0.
-@np.errstate(divide="ignore", invalid="ignore")
+def _logsumexp(values: np.ndarray) -> np.ndarray:
+    """log(sum(exp(values))) over the last axis."""
+    top = values.max(-1)
+    return np.log(np.exp(values - top[..., None]).sum(-1)) + top
+
+
+# A label whose paths all have probability 0 (below float64's range) has log -inf: no matter,
+# exp(-inf) is 0 in every later sum.
+@np.errstate(divide="ignore")
 def forward_backward(
     emissions: np.ndarray,
     lengths: np.ndarray,
@@ -69,52 +70,34 @@ def forward_backward(
     em = emissions.astype(np.float64) * scale
     start, trans, end = (np.asarray(a, dtype=np.float64) * scale for a in (start, trans, end))
     batch, time, _ = em.shape
-    shift = em.max(2)
-    x = np.exp(em - shift[:, :, None])
     top = trans.max()
-    into = np.exp(trans - top)  # [from, to]
-    lead, tail = start.max(), end.max()
-    ends = np.exp(end - tail)
+    into = np.exp(trans - top)  # [from, to], the largest 1
 
-    alpha = np.empty_like(x)
-    norms = np.empty((batch, time))
-    first = np.exp(start - lead) * x[:, 0]
-    norms[:, 0] = first.sum(1)
-    alpha[:, 0] = first / norms[:, :1]
+    alpha = np.empty_like(em)
+    alpha[:, 0] = start + em[:, 0]
     for t in range(1, time):
-        step = np.einsum("bi,ij->bj", alpha[:, t - 1], into) * x[:, t]
-        norms[:, t] = step.sum(1)
-        alpha[:, t] = step / norms[:, t, None]
-    log_alpha = np.cumsum(shift + np.log(norms), axis=1) + lead + top * np.arange(time)
+        prev = alpha[:, t - 1]
+        peak = prev.max(1, keepdims=True)
+        summed = np.einsum("bi,ij->bj", np.exp(prev - peak), into)
+        alpha[:, t] = np.log(summed) + (peak + top) + em[:, t]
 
     last = lengths - 1
     ending: dict[int, list[int]] = {}  # position -> the sentences whose last it is
     for row, t in enumerate(last.tolist()):
         ending.setdefault(t, []).append(row)
-    beta = np.empty_like(x)
-    totals = np.ones((batch, time))
-    closing = ends / ends.sum()
-    beta[:, time - 1] = closing
+    beta = np.empty_like(em)
+    beta[:, time - 1] = end
     for t in range(time - 2, -1, -1):
-        step = np.einsum("ij,bj->bi", into, x[:, t + 1] * beta[:, t + 1])
-        totals[:, t] = step.sum(1)
-        beta[:, t] = step / totals[:, t, None]
+        ahead = em[:, t + 1] + beta[:, t + 1]
+        peak = ahead.max(1, keepdims=True)
+        summed = np.einsum("ij,bj->bi", into, np.exp(ahead - peak))
+        beta[:, t] = np.log(summed) + (peak + top)
         if t in ending:  # where a sentence ends, its beta starts
-            beta[ending[t], t] = closing
-    # log of what each step multiplied beta by: the end scores at the last position, then
-    # each step's normalizer and the maxima taken out of its exponentials
-    steps = np.zeros((batch, time))
-    grows = np.log(totals[:, :-1]) + shift[:, 1:] + top
-    steps[:, :-1] = np.where(np.arange(time - 1)[None, :] < last[:, None], grows, 0.0)
-    steps[np.arange(batch), last] = np.log(ends.sum()) + tail
-    log_beta = np.cumsum(steps[:, ::-1], axis=1)[:, ::-1]
+            beta[ending[t], t] = end
 
     rows = np.arange(batch)
-    final = (alpha[rows, last] * ends).sum(1)
-    log_z = log_alpha[rows, last] + np.log(final) + tail
-    return ForwardBackward(
-        alpha, log_alpha, beta, log_beta, log_z, x, shift, em, trans, end, np.asarray(lengths)
-    )
+    log_z = _logsumexp(alpha[rows, last] + end)
+    return ForwardBackward(alpha, beta, log_z, em, trans, end, np.asarray(lengths))
 
 
 @np.errstate(divide="ignore")
@@ -129,22 +112,22 @@ def span_log_probabilities(
     """Log P(span) of spans ``[starts, ends)`` of sentences ``rows``: label ``begin`` at the
     start, ``inside`` after it to the end, and any label but ``inside`` right after it."""
     em, trans = sums.emissions, sums.trans
+    spans = np.arange(len(rows))
     # into the span: every path to `begin` at the start, its emission included
-    into = np.log(sums.alpha[rows, starts, begin]) + sums.log_alpha[rows, starts]
+    into = sums.alpha[rows, starts, begin]
     # inside it: the emissions and transitions of the one path through it
     width = ends - starts
     cumulative = np.cumsum(em[rows, :, inside], axis=1)  # (spans, time)
-    inner = cumulative[np.arange(len(rows)), ends - 1] - cumulative[np.arange(len(rows)), starts]
+    inner = cumulative[spans, ends - 1] - cumulative[spans, starts]
     inner += np.where(width > 1, trans[begin, inside], 0.0)
     inner += np.maximum(width - 2, 0) * trans[inside, inside]
     last = np.where(width > 1, inside, begin)
     # out of it: the end of the sentence, or any label but `inside` next, and every path on
     at_end = ends >= sums.lengths[rows]
     nxt = np.minimum(ends, em.shape[1] - 1)
-    weights = np.exp(trans[last] - trans.max()) * sums.x[rows, nxt] * sums.beta[rows, nxt]
-    weights[np.arange(len(rows)), inside] = 0.0
-    onward = np.log(weights.sum(1)) + trans.max() + sums.shift[rows, nxt] + sums.log_beta[rows, nxt]
-    out = np.where(at_end, sums.end[last], onward)
+    onward = trans[last] + em[rows, nxt] + sums.beta[rows, nxt]
+    onward[spans, inside] = -np.inf
+    out = np.where(at_end, sums.end[last], _logsumexp(onward))
     return into + inner + out - sums.log_z[rows]
 
 
