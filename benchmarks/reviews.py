@@ -69,7 +69,7 @@ def main() -> None:
     right = wrong = open_ = 0
     for e in entities:
         key = tuple(e[c] for c in COLUMNS[:5])
-        verdict, note = verdicts.get(key, ("", ""))
+        verdict = verdicts.get(key, ("", ""))[0]
         if key not in verdicts:
             rows.append({**{c: e[c] for c in COLUMNS[:5]}, "verdict": "", "note": e["context"]})
             verdicts[key] = ("", "")

@@ -42,9 +42,9 @@ docs/guidelines.md, with the lexicon input and synthetic name lists:
 
 ``--corpus NAME=PATH:WEIGHT``: a character-BIO training file and the share of its chunks
 (sentences longer than 160 characters are cut at punctuation) sampled per epoch (2 = every
-chunk twice). ``--partial NAME[=POSFILE]``: corpus NAME leaves abbreviations untagged; its ``O`` there is
-no evidence (partial labels, ``seedner.model.partial``). ``--dev NAME=PATH``: a dev file; the
-model kept
+chunk twice). ``--partial NAME[=POSFILE]``: corpus NAME leaves abbreviations untagged; its
+``O`` there is no evidence (partial labels, ``seedner.model.partial``). ``--dev NAME=PATH``: a
+dev file; the model kept
 is the one with the best mean F1 over all dev files (with ``--average``: the mean of its
 weights and the later epochs', where that scores at least as well). The model card is
 written with the terms of every corpus and of LAC.

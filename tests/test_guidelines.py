@@ -84,6 +84,11 @@ def test_companies_are_organizations_wherever_they_stand() -> None:
     ]
     window = apply_companies(text, [], (0, text.index("当当网") + 2))  # cuts 当当网
     assert [text[m.start : m.end] for m in window] == ["斯巴鲁"]
+    # a verb read into the name: the company takes the person's place
+    grown = "他老婆开奥迪。"
+    fixed = apply_companies(grown, [_mention(grown, "开奥迪", "PER")])
+    assert [(grown[m.start : m.end], m.type, m.source) for m in fixed] == [("奥迪", "ORG", "rule")]
+    assert [text[m.start : m.end] for m in window] == ["斯巴鲁"]
 
 
 def test_a_short_title_is_never_inside_a_name() -> None:

@@ -117,8 +117,6 @@ def train_generalist(
     dev_data = {name: harmonised(path, TYPES, type_of) for name, path in dev.items()}
     if s.init:
         tagger = continued(s.init, len(corpora), s.dropout)
-        chars = tagger.chars
-        assert chars is not None
         log(f"going on from {s.init}")
     else:
         tagger = _new_tagger(s, data, len(corpora), log)
@@ -130,7 +128,7 @@ def train_generalist(
         log(f"lexicon: {len(entries)} entries from {s.lexicon} and seedner's lists")
     log(
         f"training chunks: {', '.join(f'{c.name} {len(d)}' for c, d in zip(corpora, data))}; "
-        f"{len(chars if s.init else tagger.chars or ())} chars; open positions {opened_positions}"
+        f"{len(tagger.chars or ())} chars; open positions {opened_positions}"
     )
     facts: dict[str, Any] = {
         "settings": asdict(s),

@@ -49,20 +49,18 @@ def apply_companies(
     order of start."""
     added, retyped, automaton = _companies()
     out = [
-        replace(m, type="ORG", label="ORG", score=None)
-        if _retyped(text, m, added, retyped)
-        else m
+        replace(m, type="ORG", label="ORG", score=None) if _retyped(text, m, added, retyped) else m
         for m in mentions
     ]
-    covered = sorted((m.start, m.end) for m in out)
     found: list[tuple[int, int]] = []
     start, end = window or (0, len(text))
     for last, length in automaton.iter(text, start, end):
         if last + 1 - length < start:  # a name begun before the window is the last one's
             continue
         found.append((last + 1 - length, last + 1))
+    out = _without_overgrown(out, found)
     new: list[Mention] = []
-    taken = list(covered)
+    taken = [(m.start, m.end) for m in out]
     for first, last in sorted(found, key=lambda s: (s[0], -(s[1] - s[0]))):
         if any(s < last and first < e for s, e in taken):
             continue
@@ -71,3 +69,16 @@ def apply_companies(
     if not new:
         return out
     return sorted(out + new, key=lambda m: (m.start, m.end))
+
+
+def _without_overgrown(mentions: list[Mention], found: list[tuple[int, int]]) -> list[Mention]:
+    """Without a person or place that is a company's name grown by one character (``开奥迪``,
+    the verb read into a name): the company takes its place."""
+    return [
+        m
+        for m in mentions
+        if m.type == "ORG"
+        or not any(
+            m.start <= s and e <= m.end and (m.end - m.start) - (e - s) == 1 for s, e in found
+        )
+    ]
