@@ -203,6 +203,21 @@ def test_workers_compile_the_dictionary_each(tmp_path: Path) -> None:
     assert any(e.source == "dict" for r in parallel for e in r.entities)
 
 
+def test_ray_actors_compile_the_dictionary_each(tmp_path: Path) -> None:
+    pytest.importorskip("ray.data", reason='the Ray engine needs pip install "seedner[ray]"')
+    import ray
+
+    names = write(tmp_path, "上海科学院\tORG\tforce\n李处\tPER\tblock\n")
+    local = run_extract(str(SEEDS), "--workers", "1", "-f", "jsonl", "--dict", str(names))
+    assert local[0] == 0 and b'"source":"dict"' in local[1]
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        args = (str(SEEDS), "--engine", "ray", "--workers", "2", "--dict", str(names))
+        assert run_extract(*args) == local
+    finally:
+        ray.shutdown()
+
+
 @pytest.mark.parametrize(
     ("content", "name", "cause"),
     [

@@ -164,8 +164,8 @@ class Dictionary:
                 f"{self.conflicts:,} conflicting entr{'y' if self.conflicts == 1 else 'ies'}"
             )
         return (
-            f"--dict: {' and '.join(counts)} (the same surface again; for another type, mode or"
-            f" id the later entry wins, a block wins over the others), the first at"
+            f"--dict: {' and '.join(counts)} (surfaces given again; where the type, mode or id"
+            f" differ, the later entry wins, and a block wins over force and prefer), the first at"
             f" {self.where(*self.first_problem)}"
         )
 
