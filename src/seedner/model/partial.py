@@ -28,6 +28,41 @@ PLACE_ABBREVIATIONS = frozenset(
 # place; characters that are common words on their own (中, 以, 印, 法 …) are left out.
 AFTER_VERB = frozenset("美俄日英德韩朝京沪津渝港澳台华藏粤")
 TRAVEL_VERBS = frozenset("访赴抵在驻来离返进旅留回")
+# Regional names and the name of the Chinese nation's land: places by the guideline (rule 3),
+# which MSRA tags and People's Daily leaves untagged (``中华民族``, ``东北``, ``亚太``).
+REGIONS = (
+    "中华",
+    "东北",
+    "西北",
+    "华北",
+    "华东",
+    "华南",
+    "华中",
+    "西南",
+    "东南",
+    "东亚",
+    "南亚",
+    "东南亚",
+    "中东",
+    "远东",
+    "亚太",
+    "两岸",
+    "中亚",
+    "西亚",
+    "北非",
+    "南美",
+    "北美",
+    "拉美",
+    "欧美",
+    "亚非",
+    "亚非拉",
+    "江南",
+    "岭南",
+    "港澳",
+    "港澳台",
+    "海峡两岸",
+)
+_REGIONS_RE = re.compile("|".join(sorted(REGIONS, key=len, reverse=True)))
 # Intergovernmental bodies written as abbreviations: organizations by the guideline.
 BODIES = ("欧盟", "北约", "东盟", "独联体", "安理会", "欧共体", "亚太经合组织", "世贸", "经合组织")
 _BODIES_RE = re.compile("|".join(sorted(BODIES, key=len, reverse=True)))
@@ -37,7 +72,8 @@ Opener = Callable[[str, list[str]], list[tuple[int, int]]]
 
 def abbreviation_spans(text: str, tags: list[str]) -> list[tuple[int, int]]:
     """Spans of ``text`` that the guideline tags and a corpus without abbreviations left
-    ``O``: runs of place abbreviations, one after a travel verb, intergovernmental bodies."""
+    ``O``: runs of place abbreviations, one after a travel verb, intergovernmental bodies,
+    regional names."""
     spans: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:
@@ -49,6 +85,7 @@ def abbreviation_spans(text: str, tags: list[str]) -> list[tuple[int, int]]:
             spans.append((i, j))
         i = max(j, i + 1)
     spans += [m.span() for m in _BODIES_RE.finditer(text)]
+    spans += [m.span() for m in _REGIONS_RE.finditer(text)]
     return [(s, e) for s, e in spans if all(t == "O" for t in tags[s:e])]
 
 
