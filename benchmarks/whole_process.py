@@ -12,6 +12,7 @@ Run alone, alternating rounds over the big corpus (MSRA train + dev as ~2,000-ch
 documents) give a ratio that one pair of runs on a shared machine cannot:
 
     python benchmarks/whole_process.py --tools seedner,chinesener --rounds 5
+    python benchmarks/whole_process.py --tools seedner,chinesener,seedner@OTHER_MODEL_DIR
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def seedner_command() -> list[str]:
 
 
 def tool_command(tool: str, folder: Path, seedner_model: str, chinesener_batch: int) -> list[str]:
+    """``seedner@DIR``: seedner with the model in DIR (two models compared in one run)."""
+    if tool.startswith("seedner@"):
+        tool, seedner_model = "seedner", tool.partition("@")[2]
     if tool == "seedner":
         cmd = [*seedner_command(), "extract", str(folder), "-f", "jsonl", "-q"]
         return cmd if seedner_model == "embedded" else [*cmd, "--model", seedner_model]
@@ -148,7 +152,9 @@ def main() -> None:
     from ner_data import BIG_CORPUS_SOURCES, corpus_documents, write_documents
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--tools", default="seedner,chinesener", help="comma-separated")
+    parser.add_argument(
+        "--tools", default="seedner,chinesener", help="comma-separated; seedner@DIR: that model"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seedner-model", default="embedded")
     parser.add_argument("--timeout", type=float, default=1800)
