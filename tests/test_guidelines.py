@@ -122,3 +122,14 @@ def test_nominal_mentions_are_no_entities(text: str, surface: str, kind: str) ->
     assert kept == []
     named = "北京市政府发布通知。"
     assert apply_guideline(named, [_mention(named, "北京市政府", "ORG")]) != []
+
+
+def test_technical_terms_are_no_organizations() -> None:
+    """Rule 12: ``AI`` and ``5G`` are terms, no organizations; ``华为`` is one."""
+    text = "融合华为云、AI、5G等技术。"
+    mentions = [
+        _mention(text, "华为", "ORG"),
+        _mention(text, "AI", "ORG"),
+        _mention(text, "5G", "ORG"),
+    ]
+    assert _surfaces(text, apply_guideline(text, mentions)) == [("华为", "ORG")]

@@ -4,7 +4,8 @@
 * a star rating is no company (``三星级酒店``: rule 15);
 * a nominal mention is no entity (``代表团``, ``该公司``: rule 10);
 * a title is never inside a name (``张总`` is the person ``张``: rule 9);
-* a fragment of a sentence is no name (``张没法比``, ``胡竟``: rule 15).
+* a fragment of a sentence is no name (``张没法比``: rule 15);
+* a technical term is no organization (``AI``, ``5G``: rule 12).
 """
 
 from __future__ import annotations
@@ -78,9 +79,44 @@ SHORT_TITLES = frozenset("总董")
 GRAMMAR = frozenset("没吗呢吧啊么这把被说")
 
 
+# Technical terms and product kinds written in Latin letters that are no body (rule 12)
+TERMS = frozenset(
+    (
+        "AI",
+        "IT",
+        "VR",
+        "AR",
+        "XR",
+        "3D",
+        "4G",
+        "5G",
+        "6G",
+        "GPS",
+        "APP",
+        "APPS",
+        "IOT",
+        "IPO",
+        "CEO",
+        "CTO",
+        "CFO",
+        "GDP",
+        "CPI",
+        "PPT",
+        "PDF",
+        "DNA",
+        "RNA",
+    )
+)
+
+
 def is_fragment(text: str, m: Mention) -> bool:
     """A PER that holds a character of grammar after its first."""
     return m.type == "PER" and any(ch in GRAMMAR for ch in text[m.start + 1 : m.end])
+
+
+def is_term(text: str, m: Mention) -> bool:
+    """``AI``, ``5G``: a technical term, not an organization or place."""
+    return m.type in ("ORG", "LOC") and text[m.start : m.end].upper() in TERMS
 
 
 def without_short_title(text: str, m: Mention) -> Mention:
@@ -102,5 +138,6 @@ def apply_guideline(text: str, mentions: list[Mention]) -> list[Mention]:
             or is_star_rating(text, m)
             or is_nominal(text, m)
             or is_fragment(text, m)
+            or is_term(text, m)
         )
     ]
