@@ -9,14 +9,12 @@ The dictionary is synthetic (no word list ships with seedner): people (a common 
 two given characters), organizations (a place, a word, a kind such as 研究院) and places (a
 word and a kind such as 路), written from the characters of the corpus in proportion to their
 frequency, with a tenth of the entries ``force``, a twentieth ``block`` and the rest
-``prefer``; a few hundred carry ids. Loading is timed in a fresh process each time (wall and
-CPU seconds, and the growth of its resident memory): compiled with the on-disk cache off,
-compiled and stored into an empty cache, then read from it (:mod:`seedner.dicts.cache`; the
-cache is a temporary folder, removed at the end). Tagging runs the corpus through one
-:class:`~seedner.api.Extractor` without and one with the dictionary, alternately, three times
-each, taking turns to go first (ratios of the best and of the median times); then the two take
-turns five documents at a time (the ratio of the sums: other processes slow both alike); and
-the dictionary step is timed alone.
+``prefer``; a few hundred carry ids. Loading (reading and compiling) is timed in a fresh
+process each time: wall and CPU seconds, and the growth of its resident memory. Tagging runs
+the corpus through one :class:`~seedner.api.Extractor` without and one with the dictionary,
+alternately, three times each, taking turns to go first (ratios of the best and of the median
+times); then the two take turns five documents at a time (the ratio of the sums: other
+processes slow both alike); and the dictionary step is timed alone.
 """
 
 from __future__ import annotations
@@ -131,13 +129,9 @@ def corpus(name: str) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] * 20
 
 
-def load_in_fresh_process(path: Path, cache: str) -> dict:
+def load_in_fresh_process(path: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", LOAD, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SEEDNER_CACHE_DIR": cache},
+        [sys.executable, "-c", LOAD, str(path)], check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout)
 
@@ -198,7 +192,6 @@ def main() -> None:
         "",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        cache = os.environ["SEEDNER_CACHE_DIR"] = str(Path(tmp) / "cache")
         path = Path(tmp) / "names.tsv"
         started = time.perf_counter()
         make_dictionary(path, args.entries, texts)
@@ -209,12 +202,11 @@ def main() -> None:
             "| load (a fresh process each) | wall s | CPU s | resident memory added |",
             "|---|---:|---:|---:|",
         ]
-        runs = [("compiled, cache off", "")] * args.repeats + [("compiled and stored", cache)]
-        runs += [("read from the cache", cache)] * args.repeats
-        for label, folder in runs:
-            load = load_in_fresh_process(path, folder)
+        for _ in range(args.repeats):
+            load = load_in_fresh_process(path)
             lines.append(
-                f"| {label} | {load['wall']:.2f} | {load['cpu']:.2f} | {load['rss'] / 1e6:.0f} MB |"
+                f"| read and compiled | {load['wall']:.2f} | {load['cpu']:.2f}"
+                f" | {load['rss'] / 1e6:.0f} MB |"
             )
         without, with_ = Extractor(), Extractor(dicts=[str(path)])
         without.run(docs[:3])  # warm up both (first calls build caches)

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from seedner.dicts import Dictionary, DictionaryError, load_dictionary
+from seedner.dicts.compiled import TYPE_NAMES
 from seedner.dicts.files import fold_pattern
 from seedner.rules.dictionary import apply_dictionary
 from seedner.rules.postprocess import postprocess
 from seedner.run.options import ExtractOptions
-from seedner.text.normalize import normalize
+from seedner.text.normalize import fold_text, normalize
 from seedner.text.spans import Mention
 
 
@@ -238,28 +239,35 @@ def test_a_file_changed_on_disk_is_read_again(tmp_path: Path) -> None:
     assert len(load_dictionary([str(path)])) == 2
 
 
-def test_a_compiled_dictionary_is_kept_on_disk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from seedner.dicts import cache
-    from seedner.dicts.compiled import _compiled
+def test_uncommon_lines_read_as_common_ones(tmp_path: Path) -> None:
+    # most lines are read with array operations; these, line by line, with the same result
+    d = dictionary(
+        tmp_path,
+        "# names\n  \n张三\tPER\n 李四\tPER\n王五\tper\tForce\n赵六\tLOC\tforce\t赵六(id)\n"
+        "钱 七\tORG\tblock\n孙八\tPER\t\n周\u200b九\tPER\tprefer\n",
+    )
+    text = "张三李四王五赵六钱七孙八周九"
+    found = [(text[m[0] : m[1]], TYPE_NAMES[m[2]], m[3], d.norm(m[5])) for m in d.matches(text)]
+    assert found == [
+        ("张三", "PER", 2, None),
+        ("李四", "PER", 2, None),
+        ("王五", "PER", 1, None),
+        ("赵六", "LOC", 1, "赵六(id)"),
+        ("孙八", "PER", 2, None),
+        ("周九", "PER", 2, None),
+    ]
+    assert d.is_blocked("钱七", "ORG") and not d.is_blocked("钱七", "PER")
+    assert len(d) == 7 and d.warning() is None
 
-    monkeypatch.setattr(cache, "MIN_BYTES", 0)
-    monkeypatch.setenv("SEEDNER_CACHE_DIR", str(tmp_path / "cache"))
-    first = dictionary(tmp_path, "李鹏\tPER\tforce\n李鹏\tORG\n", "a.tsv")
-    (stored,) = (tmp_path / "cache").glob("*.pickle")
-    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
-    _compiled.cache_clear()
-    again = dictionary(tmp_path, "李鹏\tPER\tforce\n李鹏\tORG\n", "b.tsv")  # same bytes
-    assert again is not first and again.warning() == first.warning().replace("a.tsv", "b.tsv")
-    assert [m.type for m in apply_dictionary("李鹏说", [], again)] == ["ORG"]
-    # a file others may write is never read (a pickle runs code); a damaged one is compiled
-    stored.chmod(0o666)
-    _compiled.cache_clear()
-    assert cache.load(stored.stem) is None
-    stored.chmod(0o600)
-    stored.write_bytes(b"not a pickle")
-    assert cache.load(stored.stem) is None
-    assert len(dictionary(tmp_path, "李鹏\tPER\tforce\n李鹏\tORG\n", "c.tsv")) == 2
-    monkeypatch.setenv("SEEDNER_CACHE_DIR", "")  # off
-    assert cache.folder() is None
+
+def test_a_large_dictionary_matches_every_surface_once(tmp_path: Path) -> None:
+    names = [
+        f"{chr(0x4E00 + i % 500)}{chr(0x4E00 + i // 500)}{'院' * (i % 3)}" for i in range(20000)
+    ]
+    names = list(dict.fromkeys(map(fold_text, names)))  # traditional characters fold
+    d = dictionary(tmp_path, "".join(f"{n}\tORG\n" for n in names) + f"{names[7]}\tORG\n")
+    assert (len(d), d.duplicates, d.conflicts) == (len(names) + 1, 1, 0)
+    for name in names[::997]:
+        assert [(m[0], m[1]) for m in d.matches(name) if m[1] - m[0] == len(name)] == [
+            (0, len(name))
+        ]
