@@ -21,7 +21,7 @@ from seedner.model.learner import score_sentences
 
 from .helpers import ROOT, dataset
 
-FILES = {"config.json", "model.safetensors", "vocab.json", "encoder.onnx"}
+FILES = {"config.json", "model.safetensors", "vocab.json", "encoder.onnx", "lexicon.tsv.gz"}
 TYPES = ("PER", "ORG", "LOC")
 
 
