@@ -85,6 +85,7 @@ def _generalist(out: Path, report: dict[str, Any], command: str) -> list[str]:
     layers = s.get("layers", 2)
     averaged = report.get("averaged")
     kept = bool(averaged and averaged["kept"])
+    mixed = report.get("interpolated")
     chunks = report.get("train_chunks") or report["train_sentences"]
     corpora = ", ".join(
         f"{c['name']} ×{c['weight']:g} ({report['train_sentences'][c['name']]:,} sentences, "
@@ -93,8 +94,8 @@ def _generalist(out: Path, report: dict[str, Any], command: str) -> list[str]:
     )
     average = f"\n{_average_line(averaged, list(report['dev']))}" if averaged else ""
     start = (
-        f"Training goes on from the generalist in `{s['init']}` (its vocabulary and\nweights; new "
-        "corpus heads)."
+        "Training goes on from a saved generalist (its vocabulary and weights; new corpus\n"
+        "heads; the inputs it did not read start at zero weight)."
         if s.get("init")
         else "The character embeddings and the GRU\nstart from Baidu LAC-small's pretrained "
         "weights; the bigram and shape inputs start at zero\nweight, so training begins from "
@@ -133,12 +134,23 @@ formulation) → linear layer → CRF with BIO constraints. {start}""",
         }
 {_run_lines(report)}
 * **Best mean dev F1: {report["best_mean_f1"]:.4f} at epoch {report["best_epoch"]}**{
-            "" if kept else " — these weights"
-        }.{average}
+            "" if kept or mixed else " — these weights"
+        }.{average}{_mixed_line(mixed)}
 * Dev F1 below: exact span, micro over PER/ORG/LOC, the model's own tags on the dev
   sentences (`seedner evaluate` scores the whole extraction path).""",
         _epoch_table(report["epochs"]),
     ]
+
+
+def _mixed_line(mixed: dict[str, Any] | None) -> str:
+    """The weights of a model interpolated with the one its training started from."""
+    if not mixed:
+        return ""
+    alpha = mixed["alpha"]
+    return (
+        f"\n* **These weights**: {1 - alpha:g} × the starting model's + {alpha:g} × that epoch's "
+        f"(`{mixed['command']}`)."
+    )
 
 
 def _partial_line(report: dict[str, Any]) -> str:
@@ -206,6 +218,8 @@ def _size(out: Path) -> str:
         if (out / "encoder.onnx").is_file()
         else ("weights + vocabulary")
     )
+    if (out / "lexicon.tsv.gz").is_file():
+        parts = parts.replace(" and vocabulary", ", vocabulary and lexicon")
     return f"{size:.1f} MB ({parts})"
 
 
