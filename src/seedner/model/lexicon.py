@@ -174,7 +174,7 @@ _MIX = np.uint64(0xD6E8FEB86659FD93)  # spreads keys over the slots (by the prod
 
 
 class HashTable:
-    """Open addressing over nonzero 64-bit keys with int64 values, built and probed with
+    """Open addressing over nonzero 64-bit keys with integer values, built and probed with
     array operations: a probe per round for every key not yet placed or resolved, at most a
     few rounds at half load."""
 
@@ -183,7 +183,7 @@ class HashTable:
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
         self.keys = np.zeros(1 << bits, dtype=np.uint64)
-        self.values = np.zeros(1 << bits, dtype=np.int64)
+        self.values = np.zeros(1 << bits, dtype=values.dtype)
         pending = np.arange(len(keys))
         slots = self._slots(keys)
         while len(pending):
@@ -205,7 +205,7 @@ class HashTable:
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(hit, values)``: which ``keys`` are in the table and their values (0 if not)."""
         hit = np.zeros(len(keys), dtype=bool)
-        values = np.zeros(len(keys), dtype=np.int64)
+        values = np.zeros(len(keys), dtype=self.values.dtype)
         slots = self._slots(keys)
         pending = np.arange(len(keys))
         while len(pending):
@@ -259,7 +259,8 @@ class Lexicon:
                 by_hash = np.lexsort((-kinds, hashes))  # a whole word before mere prefixes
                 keys, values = hashes[by_hash] + _ONE, kinds[by_hash]
                 first = np.concatenate([[True], keys[1:] != keys[:-1]])
-                self.tables.append(HashTable(keys[first], values[first]))
+                # class bits fit in 16 bits: the tables' values take a quarter of the room
+                self.tables.append(HashTable(keys[first], values[first].astype(np.int16)))
         self._flags = (np.arange(1 << len(CLASSES))[:, None] >> np.arange(len(CLASSES))) & 1
         self._flags = self._flags.astype(np.float32)  # class bits → one input per class
 
