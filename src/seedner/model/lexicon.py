@@ -305,8 +305,9 @@ class Lexicon:
                     bits[starts + k, 1] |= kinds
         return bits
 
-    def features(self, texts: list[str]) -> np.ndarray:
-        """Float32 ``(batch, time, WIDTH)`` lexicon inputs of ``texts``, zero-padded."""
+    def features(self, texts: list[str], out: np.ndarray | None = None) -> np.ndarray:
+        """Float32 ``(batch, time, WIDTH)`` lexicon inputs of ``texts``, zero-padded; written
+        into ``out`` (a view of that shape, say the last columns of a model's input) if given."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         length = int(lengths.max()) if len(texts) else 0
         bits = self.char_bits("\x00".join(texts))
@@ -315,7 +316,10 @@ class Lexicon:
         cols = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         rows = np.repeat(starts, lengths) + cols
         flags = self._flags[bits[rows]]  # (characters, positions, classes)
-        out = np.zeros((len(texts), length, WIDTH), dtype=np.float32)
+        if out is None:
+            out = np.zeros((len(texts), length, WIDTH), dtype=np.float32)
+        else:
+            out[...] = 0
         batch = np.repeat(np.arange(len(texts)), lengths)
         out[batch, cols] = flags.reshape(len(rows), WIDTH)
         return out

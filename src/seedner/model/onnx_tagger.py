@@ -18,7 +18,7 @@ import numpy as np
 
 from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer
-from seedner.model.lexicon import Lexicon
+from seedner.model.lexicon import WIDTH, Lexicon
 from seedner.model.marginals import Lattice, ScoredSpan, Span
 from seedner.model.viterbi import bio_constraints, trimmed
 
@@ -203,13 +203,28 @@ class OnnxTagger:
         temperature = read_temperature(folder, trans)
         return cls(featurizer, labels, tables, crf, encoder, lexicon, temperature)
 
-    def features(self, chars: np.ndarray, bigrams: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-        """Float32 ``(batch, time, features)``: character, bigram i and i+1, shape embeddings
-        (``bigrams`` has one more column than ``chars``)."""
+    def features(
+        self,
+        chars: np.ndarray,
+        bigrams: np.ndarray,
+        shapes: np.ndarray,
+        extra: int = 0,
+    ) -> np.ndarray:
+        """Float32 ``(batch, time, features + extra)``: character, bigram i and i+1, shape
+        embeddings (``bigrams`` has one more column than ``chars``), each written into its
+        slice of one array (no concatenation's copy); the ``extra`` last columns are left for
+        the caller."""
         char_table, bigram_table, shape_table = self.tables
+        widths = [char_table.shape[1], bigram_table.shape[1], bigram_table.shape[1]]
+        widths.append(shape_table.shape[1])
+        ends = np.cumsum(widths)
+        x = np.empty((*chars.shape, int(ends[-1]) + extra), dtype=np.float32)
         big = bigram_table[bigrams]
-        parts = [char_table[chars], big[:, :-1], big[:, 1:], shape_table[shapes]]
-        return np.concatenate(parts, axis=-1)
+        x[..., : ends[0]] = char_table[chars]
+        x[..., ends[0] : ends[1]] = big[:, :-1]
+        x[..., ends[1] : ends[2]] = big[:, 1:]
+        x[..., ends[2] : ends[3]] = shape_table[shapes]
+        return x
 
     def inputs(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """``(x, lengths)``: the encoder's float32 input ``(batch, time, features)`` of
@@ -217,9 +232,10 @@ class OnnxTagger:
         them) and their lengths."""
         chars, bigrams, shapes = self.featurizer.encode(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        x = self.features(chars, bigrams, shapes)
-        if self.lexicon is not None:
-            x = np.concatenate([x, self.lexicon.features(texts)], axis=-1)
+        if self.lexicon is None:
+            return self.features(chars, bigrams, shapes), lengths
+        x = self.features(chars, bigrams, shapes, extra=WIDTH)
+        self.lexicon.features(texts, out=x[..., -WIDTH:])
         return x, lengths
 
     @property
