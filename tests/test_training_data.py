@@ -15,6 +15,7 @@ from seedner.model.namelists import name_list, name_lists, person_names
 from seedner.model.partial import (
     abbreviation_spans,
     bodies_as_organizations,
+    governments_as_organizations,
     opened,
     pos_abbreviations,
 )
@@ -125,3 +126,21 @@ def test_lexicon_features_are_one_input_per_position_and_class() -> None:
         (3, "E-len3"), (3, "E-division"),
     }  # fmt: skip
     assert features[1, 2:].sum() == 0  # padding
+
+
+def test_a_government_named_by_its_country_becomes_one_organization() -> None:
+    """Guideline rule 18: MSRA's 中国政府 (中国 LOC, 政府 untagged) is one ORG; a place before
+    another word, and a government already tagged, stay as they are."""
+    text = "中国政府和北京市政府表示，中国人民支持。"
+    tags = ["O"] * len(text)
+    for place in ("中国", "北京市"):
+        start = text.index(place)
+        tags[start] = "B-LOC"
+        for k in range(start + 1, start + len(place)):
+            tags[k] = "I-LOC"
+    last = text.index("中国人民")
+    tags[last], tags[last + 1] = "B-LOC", "I-LOC"
+    (out,), count = governments_as_organizations([(text, tags)])
+    spans = [(text[s:e], kind) for s, e, kind in bio_spans(out[1])]
+    assert count == 2
+    assert spans == [("中国政府", "ORG"), ("北京市政府", "ORG"), ("中国", "LOC")]

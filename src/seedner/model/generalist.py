@@ -28,6 +28,7 @@ from seedner.model.lexicon import jieba_entries, list_entries
 from seedner.model.partial import (
     abbreviation_spans,
     bodies_as_organizations,
+    governments_as_organizations,
     opened,
     pos_opener,
 )
@@ -113,6 +114,9 @@ def train_generalist(
             opener = abbreviation_spans if where == "rules" else pos_opener(where)
             sentences[index], opened_positions[corpus.name] = opened(sentences[index], opener)
             sentences[index], relabelled[corpus.name] = bodies_as_organizations(sentences[index])
+    governments: dict[str, int] = {}  # 中国政府 as a place and an untagged word made one ORG
+    for index, corpus in enumerate(corpora):
+        sentences[index], governments[corpus.name] = governments_as_organizations(sentences[index])
     data = [chunked(x) for x in sentences]
     dev_data = {name: harmonised(path, TYPES, type_of) for name, path in dev.items()}
     if s.init:
@@ -138,6 +142,7 @@ def train_generalist(
         "train_chunks": {c.name: len(d) for c, d in zip(corpora, data)},
         "open_positions": opened_positions,
         "bodies_made_org": relabelled,
+        "governments_made_org": governments,
         "labels": LABELS,
         "command": command,
     }

@@ -105,6 +105,31 @@ def bodies_as_organizations(sentences: list[Sentence]) -> tuple[list[Sentence], 
     return out, count
 
 
+GOVERNMENT = "政府"
+
+
+def governments_as_organizations(sentences: list[Sentence]) -> tuple[list[Sentence], int]:
+    """Sentences where a place is directly followed by an untagged ``政府`` (MSRA's
+    ``中国政府``: the country alone a LOC) tagged as one organization, as the guideline has it
+    (rule 18), and how many were."""
+    out: list[Sentence] = []
+    count = 0
+    for text, tags in sentences:
+        at = text.find(GOVERNMENT)
+        while at > 0:
+            end = at + len(GOVERNMENT)
+            start = at - 1
+            while start > 0 and tags[start] == "I-LOC":
+                start -= 1
+            untagged = all(t == "O" for t in tags[at:end])
+            if tags[at - 1].endswith("-LOC") and tags[start] == "B-LOC" and untagged:
+                tags = [*tags[:start], "B-ORG", *["I-ORG"] * (end - start - 1), *tags[end:]]
+                count += 1
+            at = text.find(GOVERNMENT, end)
+        out.append((text, tags))
+    return out, count
+
+
 def opened(sentences: list[Sentence], opener: Opener) -> tuple[list[Sentence], int]:
     """Sentences with the ``O`` positions of ``opener``'s spans made :data:`OPEN`, and how many
     positions were opened."""
