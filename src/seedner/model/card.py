@@ -213,14 +213,11 @@ the training data's labels were mapped to its types.""",
 # -- pieces --------------------------------------------------------------------------------------
 def _size(out: Path) -> str:
     size = sum((out / n).stat().st_size for n in SIZE_FILES if (out / n).is_file()) / 1e6
-    parts = (
-        "weights, ONNX encoder and vocabulary"
-        if (out / "encoder.onnx").is_file()
-        else ("weights + vocabulary")
-    )
-    if (out / "lexicon.tsv.gz").is_file():
-        parts = parts.replace(" and vocabulary", ", vocabulary and lexicon")
-    return f"{size:.1f} MB ({parts})"
+    if not (out / "encoder.onnx").is_file():
+        return f"{size:.1f} MB (weights + vocabulary)"
+    names = ["weights", "ONNX encoder", "vocabulary"]
+    names += ["lexicon"] if (out / "lexicon.tsv.gz").is_file() else []
+    return f"{size:.1f} MB ({', '.join(names[:-1])} and {names[-1]})"
 
 
 def _optimizer(s: dict[str, Any]) -> str:

@@ -327,16 +327,10 @@ class CharNER(Component):
 
     def emissions(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         assert self.model is not None
-        if "lexicon" in batch:
-            return self.model.emissions(  # type: ignore[call-arg]
-                batch["chars"],
-                batch["bigrams"],
-                batch["shapes"],
-                batch["lengths"],
-                lexicon=batch["lexicon"],
-            )
+        # only a network that reads a lexicon gets (and takes) one
+        extra = {"lexicon": batch["lexicon"]} if "lexicon" in batch else {}
         return self.model.emissions(
-            batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"]
+            batch["chars"], batch["bigrams"], batch["shapes"], batch["lengths"], **extra
         )
 
     # -- training -------------------------------------------------------------------

@@ -41,8 +41,14 @@ BIT = {name: 1 << i for i, name in enumerate(CLASSES)}
 POSITIONS = ("B", "M", "E", "S")
 WIDTH = len(POSITIONS) * len(CLASSES)  # inputs per character
 # jieba's part-of-speech tags → class
-POS_CLASS = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "organization"}
-POS_CLASS["nz"] = "proper"
+POS_CLASS = {
+    "nr": "person",
+    "nrt": "person",
+    "nrfg": "person",
+    "ns": "place",
+    "nt": "organization",
+    "nz": "proper",
+}
 # Words that end organization names (the longest are matched as words of their own)
 ORG_SUFFIXES = (
     "公司",

@@ -166,11 +166,9 @@ class OnnxTagger:
         :meth:`EncoderSession.run`; ``temperature``: of the entity scores (calibration)."""
         self.featurizer = featurizer
         self.tables = tables
-        self.start, self.trans, self.end = crf
         self.encoder = encoder
         self.lexicon = lexicon  # the words covering each character, for a model that reads them
         self.lattice = Lattice(labels, *crf, temperature=temperature)
-        self.reader = self.lattice.reader
 
     @classmethod
     def load(
@@ -258,7 +256,7 @@ class OnnxTagger:
 
     def spans(self, texts: list[str]) -> list[list[Span]]:
         """``(start, end, type)`` entity spans of non-empty ``texts``."""
-        return self.reader.spans(*self.best_paths(texts))
+        return self.lattice.spans(*self.emissions(texts))
 
     def scored_spans(self, texts: list[str]) -> list[list[ScoredSpan]]:
         """``(start, end, type, probability)`` entity spans of non-empty ``texts``: the spans

@@ -89,6 +89,11 @@ def abbreviation_spans(text: str, tags: list[str]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if all(t == "O" for t in tags[s:e])]
 
 
+def _organization(tags: list[str], start: int, end: int) -> list[str]:
+    """``tags`` with ``[start, end)`` one ORG."""
+    return [*tags[:start], "B-ORG", *["I-ORG"] * (end - start - 1), *tags[end:]]
+
+
 def bodies_as_organizations(sentences: list[Sentence]) -> tuple[list[Sentence], int]:
     """Sentences with intergovernmental bodies tagged as places (People's Daily's ``东盟``)
     tagged as organizations, as the guideline has them, and how many were."""
@@ -99,7 +104,7 @@ def bodies_as_organizations(sentences: list[Sentence]) -> tuple[list[Sentence], 
             s, e = m.span()
             whole = tags[s] == "B-LOC" and all(t == "I-LOC" for t in tags[s + 1 : e])
             if whole and (e == len(tags) or tags[e] != "I-LOC"):
-                tags = [*tags[:s], "B-ORG", *["I-ORG"] * (e - s - 1), *tags[e:]]
+                tags = _organization(tags, s, e)
                 count += 1
         out.append((text, tags))
     return out, count
@@ -123,7 +128,7 @@ def governments_as_organizations(sentences: list[Sentence]) -> tuple[list[Senten
                 start -= 1
             untagged = all(t == "O" for t in tags[at:end])
             if tags[at - 1].endswith("-LOC") and tags[start] == "B-LOC" and untagged:
-                tags = [*tags[:start], "B-ORG", *["I-ORG"] * (end - start - 1), *tags[end:]]
+                tags = _organization(tags, start, end)
                 count += 1
             at = text.find(GOVERNMENT, end)
         out.append((text, tags))
