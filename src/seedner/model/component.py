@@ -28,7 +28,7 @@ from seedner.bio import bio_spans, label_types
 from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer, Vocab
 from seedner.model.lexicon import Lexicon
-from seedner.model.marginals import Lattice, ScoredSpan, Span
+from seedner.model.marginals import Lattice, ScoredSpan, Span, stacked
 from seedner.model.onnx_tagger import OnnxTagger
 from seedner.types import NerSpan, ScoredNerSpan
 
@@ -44,6 +44,8 @@ HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropo
 # with the largest batch).
 MAX_CHARS = 4_000
 MAX_SENTENCES = 512
+# Padded characters the lattice decodes at once (several encoder batches; see scored_spans)
+LATTICE_CHARS = 32_000
 
 
 def network_class(name: str) -> type[CharBiLSTMCRF] | type[CharBiGRUCRF]:
@@ -395,18 +397,33 @@ class CharNER(Component):
         self, texts: list[str], max_chars: int = MAX_CHARS, max_sentences: int = MAX_SENTENCES
     ) -> list[list[ScoredSpan]]:
         """The spans of :meth:`spans`, each with its marginal probability:
-        ``(start, end, type, probability)``."""
+        ``(start, end, type, probability)``. The encoder runs batch by batch; the lattice
+        (Viterbi, forward-backward) on several batches' emissions at once, as its time goes
+        into per-step overheads that a larger batch shares."""
         found: list[list[ScoredSpan]] = [[] for _ in texts]
         if self._model is not None and self._runtime is None:
             self._model.eval()
+        lattice = self._runtime.lattice if self._runtime is not None else self._network_lattice()
+        group: list[tuple[list[int], np.ndarray, np.ndarray]] = []
+
+        def decode() -> None:
+            emissions, lengths = stacked([(e, n) for _, e, n in group])
+            indices = [i for idx, _, _ in group for i in idx]
+            for i, spans in zip(indices, lattice.scored_spans(emissions, lengths)):
+                found[i] = spans
+            group.clear()
+
         for idx in tagging_batches(texts, max_chars, max_sentences):
             batch = [texts[i] for i in idx]
             if self._runtime is not None:
-                scored = self._runtime.scored_spans(batch)
+                emissions, lengths = self._runtime.emissions(batch)
             else:
-                scored = self._network_lattice().scored_spans(*self._network_emissions(batch))
-            for i, spans in zip(idx, scored):
-                found[i] = spans
+                emissions, lengths = self._network_emissions(batch)
+            group.append((idx, emissions, lengths))
+            if sum(e.shape[0] * e.shape[1] for _, e, _ in group) >= LATTICE_CHARS:
+                decode()
+        if group:
+            decode()
         return found
 
     @property

@@ -180,29 +180,28 @@ _MIX = np.uint64(0xD6E8FEB86659FD93)  # spreads keys over the slots (by the prod
 
 
 class HashTable:
-    """Open addressing over nonzero 64-bit keys with integer values, built and probed with
-    array operations: a probe per round for every key not yet placed or resolved, at most a
-    few rounds at half load."""
+    """Linear probing over nonzero 64-bit keys with integer values, built and probed with
+    array operations.
+
+    Built in one sort (none for keys already in that order): keys in order of their home
+    slot, each goes to the first slot at or after its home that the keys before it left free —
+    a running maximum of ``home - rank``, plus the rank. Probing never wraps: the table ends
+    in free slots instead.
+    """
 
     def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
-        bits = max(4, int(2 * len(keys) - 1).bit_length())
+        bits = max(4, int(2 * len(keys) - 1).bit_length())  # at most half full
         self.shift = np.uint64(64 - bits)
-        self.mask = (1 << bits) - 1
-        self.keys = np.zeros(1 << bits, dtype=np.uint64)
-        self.values = np.zeros(1 << bits, dtype=values.dtype)
-        pending = np.arange(len(keys))
-        slots = self._slots(keys)
-        while len(pending):
-            free = self.keys[slots[pending]] == 0
-            # one key per free slot this round: the first of those that want it
-            want, first = np.unique(slots[pending[free]], return_index=True)
-            placed = pending[free][first]
-            self.keys[want], self.values[want] = keys[placed], values[placed]
-            left = np.ones(len(pending), dtype=bool)
-            left[np.flatnonzero(free)[first]] = False
-            pending = pending[left]
-            taken = self.keys[slots[pending]] != 0
-            slots[pending[taken]] = (slots[pending[taken]] + 1) & self.mask
+        home = self._slots(keys)
+        if np.any(home[1:] < home[:-1]):
+            order = np.argsort(home, kind="stable")
+            keys, values, home = keys[order], values[order], home[order]
+        rank = np.arange(len(keys))
+        slots = np.maximum.accumulate(home - rank) + rank
+        size = max(1 << bits, int(slots[-1]) + 2 if len(keys) else 1)  # a free slot at the end
+        self.keys = np.zeros(size, dtype=np.uint64)
+        self.values = np.zeros(size, dtype=values.dtype)
+        self.keys[slots], self.values[slots] = keys, values
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -220,7 +219,7 @@ class HashTable:
             hit[pending[same]] = True
             values[pending[same]] = self.values[slots[pending[same]]]
             pending = pending[~same & (stored != 0)]
-            slots[pending] = (slots[pending] + 1) & self.mask
+            slots[pending] += 1
         return hit, values
 
 
@@ -262,13 +261,15 @@ class Lexicon:
                 hashes += flat[offsets[:rows] + n - 1] * power
                 power *= _MULTIPLIER
                 kinds = np.where(lengths[:rows] == n, bits[:rows], 0)
-                by_hash = np.lexsort((-kinds, hashes))  # a whole word before mere prefixes
-                keys, values = hashes[by_hash] + _ONE, kinds[by_hash]
-                first = np.concatenate([[True], keys[1:] != keys[:-1]])
+                # In the order of the tables' slots (equal keys together); of equal keys, the
+                # bits of the one word exactly n long, if there is one (the others' are 0)
+                keys = hashes + _ONE
+                by_slot = np.argsort(keys * _MIX)
+                keys, values = keys[by_slot], kinds[by_slot]
+                first = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
+                values = np.maximum.reduceat(values, first) if len(first) else values
                 # class bits fit in 16 bits: the tables' values take a quarter of the room
-                self.tables.append(HashTable(keys[first], values[first].astype(np.int16)))
-        self._flags = (np.arange(1 << len(CLASSES))[:, None] >> np.arange(len(CLASSES))) & 1
-        self._flags = self._flags.astype(np.float32)  # class bits → one input per class
+                self.tables.append(HashTable(keys[first], values.astype(np.int16)))
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon | None:
@@ -314,18 +315,23 @@ class Lexicon:
     def features(self, texts: list[str], out: np.ndarray | None = None) -> np.ndarray:
         """Float32 ``(batch, time, WIDTH)`` lexicon inputs of ``texts``, zero-padded; written
         into ``out`` (a view of that shape, say the last columns of a model's input) if given."""
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        length = int(lengths.max()) if len(texts) else 0
-        bits = self.char_bits("\x00".join(texts))
-        # text i starts at starts[i] of the joined text (one separator after each text)
-        starts = np.cumsum(lengths + 1) - lengths - 1
-        cols = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        rows = np.repeat(starts, lengths) + cols
-        flags = self._flags[bits[rows]]  # (characters, positions, classes)
+        length = max(map(len, texts), default=0)
+        # each text padded to one row of length + 1 characters: "\x00" is in no entry, so
+        # the rows of the matches' bits are the batch's rows, with no scattering
+        joined = "".join(text.ljust(length + 1, "\x00") for text in texts)
+        bits = self.char_bits(joined)
+        # the 4 × 10 bits of a character in one integer, position-major as the inputs are
+        packed = bits[:, 0].copy()
+        for position in range(1, len(POSITIONS)):
+            packed |= bits[:, position] << (position * len(CLASSES))
+        grid = packed.astype("<u8").reshape(len(texts), length + 1)[:, :length]
+        flags = np.unpackbits(
+            np.ascontiguousarray(grid).view(np.uint8).reshape(len(texts), length, 8),
+            axis=-1,
+            count=WIDTH,
+            bitorder="little",
+        )
         if out is None:
-            out = np.zeros((len(texts), length, WIDTH), dtype=np.float32)
-        else:
-            out[...] = 0
-        batch = np.repeat(np.arange(len(texts)), lengths)
-        out[batch, cols] = flags.reshape(len(rows), WIDTH)
+            return flags.astype(np.float32)
+        out[...] = flags
         return out

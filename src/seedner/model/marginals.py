@@ -131,6 +131,21 @@ def span_log_probabilities(
     return into + inner + out - sums.log_z[rows]
 
 
+def stacked(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Batches of ``(emissions, lengths)`` as one, padded to the longest (each sentence's
+    results do not depend on the batch it is in)."""
+    if len(parts) == 1:
+        return parts[0]
+    time = max(e.shape[1] for e, _ in parts)
+    first = parts[0][0]
+    emissions = np.zeros((sum(e.shape[0] for e, _ in parts), time, first.shape[2]), first.dtype)
+    row = 0
+    for e, _ in parts:
+        emissions[row : row + e.shape[0], : e.shape[1]] = e
+        row += e.shape[0]
+    return emissions, np.concatenate([n for _, n in parts])
+
+
 class Lattice:
     """A CRF's decoding and span scores over emissions: its start, transition ``[from, to]``
     and end scores (BIO penalties added), its labels and the temperature of its scores."""

@@ -57,20 +57,25 @@ def best_paths(
     per-operation overhead (and its threads' synchronisation) would dominate."""
     batch, length, n = emissions.shape
     score = start[None, :] + emissions[:, 0]
-    into = np.ascontiguousarray(trans.T)[None]  # [to, from]: reductions over the last axis
-    backpointers = np.empty((max(length - 1, 0), batch, n), dtype=np.int64)
+    backpointers = np.zeros((max(length - 1, 0), batch, n), dtype=np.int64)
     ascending = bool(np.all(lengths[:-1] <= lengths[1:]))  # the tagger sorts its batches
     for t in range(1, length):
-        candidates = score[:, None, :] + into  # (batch, to, from)
-        idx = candidates.argmax(2)
-        best = np.take_along_axis(candidates, idx[:, :, None], 2)[:, :, 0]
+        # The best previous label for every next one, a previous label at a time: whole-row
+        # operations, where a reduction over an axis of n labels would loop per row. On a tie
+        # the first label wins, as argmax would choose.
+        idx = backpointers[t - 1]
+        best = score[:, :1] + trans[0]
+        for label in range(1, n):
+            candidate = score[:, label : label + 1] + trans[label]
+            better = candidate > best
+            np.copyto(best, candidate, where=better)
+            np.copyto(idx, label, where=better)
         best += emissions[:, t]
         if ascending:  # sentences still running are the batch's last rows
             first = int(np.searchsorted(lengths, t, side="right"))
             score[first:] = best[first:]
         else:
             score = np.where((lengths > t)[:, None], best, score)
-        backpointers[t - 1] = idx
     last = (score + end[None, :]).argmax(1)
     # Follow the back-pointers for the whole batch at once; each sentence starts from its own
     # last position (before it, the values are overwritten; after, unused).

@@ -38,6 +38,8 @@ _SPACE_BY_CJK = re.compile(f"\\s+(?=[{IDEOGRAPHS_CLASS}])|(?<=[{IDEOGRAPHS_CLASS
 
 def canonical_form(text: str) -> str:
     """No space next to a Chinese character, one space between other words (John Smith)."""
+    if " " not in text and text.isprintable():  # no whitespace at all: most names
+        return text
     return _SPACE_BY_CJK.sub("", " ".join(text.split()))
 
 
