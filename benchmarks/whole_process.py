@@ -6,7 +6,9 @@ exit (interpreter start, imports, model load, reading, extraction, writing JSON 
 peak memory is ``ru_maxrss`` from ``os.wait4`` (the largest single process of the tool's process
 tree); on Linux, the peak of the whole tree's summed memory is sampled too (every 0.1 s: the
 sum of every process's RSS, and of its PSS, where pages shared between processes, such as
-the libraries two worker processes both load, count once in all).
+the libraries two worker processes both load, count once in all). CPU time (user + system,
+the tool's and its workers') is printed beside wall time: other tenants of a shared VM move it
+less.
 
 Run alone, alternating rounds over the big corpus (MSRA train + dev as ~2,000-character
 documents) give a ratio that one pair of runs on a shared machine cannot:
@@ -137,6 +139,9 @@ def run_whole_process(
         chars=chars,
         chars_per_s=chars / wall,
         peak_rss_mb=usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 1024),
+        # user + system time of the tool and the children it waited for (its workers): less
+        # at the mercy of the VM's other tenants than wall time
+        cpu_s=usage.ru_utime + usage.ru_stime,
     )
     if memory.peak_rss_mb:
         result.update(tree_rss_mb=memory.peak_rss_mb, tree_pss_mb=memory.peak_pss_mb)
@@ -166,6 +171,7 @@ def main() -> None:
     docs = corpus_documents(list(BIG_CORPUS_SOURCES), None)
     chars = sum(map(len, docs))
     times: dict[str, list[float]] = {tool: [] for tool in tools}
+    cpu: dict[str, list[float]] = {tool: [] for tool in tools}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "docs"
         write_documents(docs, folder)
@@ -177,20 +183,26 @@ def main() -> None:
                 if "error" in r:
                     sys.exit(f"{tool}: {r['error']}")
                 times[tool].append(r["wall_s"])
+                cpu[tool].append(r["cpu_s"])
                 print(
-                    f"round {round_} {tool}: {r['wall_s']:.1f} s, largest process "
+                    f"round {round_} {tool}: {r['wall_s']:.1f} s ({r['cpu_s']:.1f} s CPU), "
+                    f"largest process "
                     f"{r['peak_rss_mb']:.0f} MB, all processes {r.get('tree_pss_mb', 0):.0f} MB "
                     "(PSS)",
                     flush=True,
                 )
     first = tools[0]
     for tool in tools[1:]:
-        pairs = [b / a for a, b in zip(times[first], times[tool])]
-        print(
-            f"{first} speed ÷ {tool}: per round "
-            + ", ".join(f"{p:.2f}" for p in pairs)
-            + f"; median {statistics.median(pairs):.2f}"
-        )
+        for label, taken in (
+            (f"{first} speed ÷ {tool}", times),
+            (f"{tool} CPU time ÷ {first}'s", cpu),
+        ):
+            pairs = [b / a for a, b in zip(taken[first], taken[tool])]
+            print(
+                f"{label}: per round "
+                + ", ".join(f"{p:.2f}" for p in pairs)
+                + f"; median {statistics.median(pairs):.2f}"
+            )
 
 
 if __name__ == "__main__":
