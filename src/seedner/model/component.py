@@ -405,6 +405,7 @@ class CharNER(Component):
             self._model.eval()
         lattice = self._runtime.lattice if self._runtime is not None else self._network_lattice()
         group: list[tuple[list[int], np.ndarray, np.ndarray]] = []
+        size = 0  # padded characters in the group
 
         def decode() -> None:
             emissions, lengths = stacked([(e, n) for _, e, n in group])
@@ -420,8 +421,10 @@ class CharNER(Component):
             else:
                 emissions, lengths = self._network_emissions(batch)
             group.append((idx, emissions, lengths))
-            if sum(e.shape[0] * e.shape[1] for _, e, _ in group) >= LATTICE_CHARS:
+            size += emissions.shape[0] * emissions.shape[1]
+            if size >= LATTICE_CHARS:
                 decode()
+                size = 0
         if group:
             decode()
         return found

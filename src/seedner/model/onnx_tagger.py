@@ -19,7 +19,7 @@ import numpy as np
 from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer
 from seedner.model.lexicon import WIDTH, Lexicon
-from seedner.model.marginals import Lattice, ScoredSpan, Span
+from seedner.model.marginals import Lattice, Span
 from seedner.model.viterbi import bio_constraints, trimmed
 
 FILE = "encoder.onnx"
@@ -147,8 +147,9 @@ class EncoderSession:
 
 
 class OnnxTagger:
-    """Best label ids per character: embeddings → ONNX encoder → Viterbi; and each entity's
-    marginal probability (forward-backward over the same lattice)."""
+    """Best label ids per character: embeddings → ONNX encoder → Viterbi over its
+    :attr:`lattice`, which also gives each entity's marginal probability (forward-backward
+    over the same scores; :meth:`CharNER.scored_spans` decodes several batches at once)."""
 
     def __init__(
         self,
@@ -257,8 +258,3 @@ class OnnxTagger:
     def spans(self, texts: list[str]) -> list[list[Span]]:
         """``(start, end, type)`` entity spans of non-empty ``texts``."""
         return self.lattice.spans(*self.emissions(texts))
-
-    def scored_spans(self, texts: list[str]) -> list[list[ScoredSpan]]:
-        """``(start, end, type, probability)`` entity spans of non-empty ``texts``: the spans
-        of :meth:`spans`, each with its marginal probability."""
-        return self.lattice.scored_spans(*self.emissions(texts))
