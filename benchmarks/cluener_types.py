@@ -70,14 +70,13 @@ def main() -> None:
             tp_kept += len(truth_kept & found_kept)
             predicted_kept += len(found_kept)
             gold_kept += len(truth_kept)
-            untagged = {i for i, tag in enumerate(tags) if tag == "O"}
             predicted_consistent += sum(
                 1
                 for x in found_kept
                 if not (
                     x[2] == "LOC"
                     and text[x[0] : x[1]] in tagged_places
-                    and all(i in untagged for i in range(x[0], x[1]))
+                    and all(tag == "O" for tag in tags[x[0] : x[1]])
                 )
             )
         print(f"{model}:")
