@@ -38,7 +38,16 @@ if TYPE_CHECKING:
     from seedner.model.gru_network import CharBiGRUCRF
     from seedner.model.network import CharBiLSTMCRF
 
-HYPERPARAMS = ("char_dim", "bigram_dim", "shape_dim", "hidden", "layers", "dropout", "lexicon_dim")
+HYPERPARAMS = (
+    "char_dim",
+    "bigram_dim",
+    "shape_dim",
+    "hidden",
+    "layers",
+    "dropout",
+    "lexicon_dim",
+    "summed_inputs",
+)
 # A batch's padded size: on 2.17M characters of news, 4,000 against 8,000 lowered the peak
 # memory by 48 MB and took a few per cent less time (the GRU's buffers in ONNX Runtime grow
 # with the largest batch).
@@ -205,8 +214,9 @@ class CharNER(Component):
         self.lexicon = Lexicon.load(src) if self.config.get("lexicon_dim") else None
         device = devices if devices is not None else kwargs.get("device")
         if self.config.get("network") == "gru" and not _names_gpu(device):
+            summed = bool(self.config.get("summed_inputs"))
             self._runtime = OnnxTagger.load(
-                src, self.featurizer, self.labels, self._precision, self.lexicon
+                src, self.featurizer, self.labels, self._precision, self.lexicon, summed
             )
             if self._runtime is not None:
                 return
@@ -262,6 +272,7 @@ class CharNER(Component):
         crf = model.crf
         scores = (crf._start(), crf._trans(), crf.end)
         arrays = tuple(x.detach().float().cpu().numpy() for x in scores)
+        proj = getattr(model, "lexicon_proj", None)
         return OnnxTagger(
             self.featurizer,
             self.labels,
@@ -269,6 +280,8 @@ class CharNER(Component):
             arrays,  # type: ignore[arg-type]
             encoder,
             self.lexicon,
+            summed=model.summed,
+            lexicon_proj=None if proj is None else proj.weight.detach().float().cpu().numpy(),
         )
 
     @property

@@ -105,12 +105,16 @@ class CharBiGRUCRF(CharInputs):
         n_heads: int = 0,
         layers: int = 2,
         lexicon_dim: int = 0,
+        summed_inputs: bool = False,
     ) -> None:
-        """``lexicon_dim``: lexicon inputs per character after the embeddings (0: none)."""
-        super().__init__(n_chars, n_bigrams, char_dim, bigram_dim, shape_dim)
+        """``lexicon_dim``: lexicon inputs per character (0: none), after the embeddings or,
+        with ``summed_inputs``, projected and added to the character's (:class:`CharInputs`)."""
+        super().__init__(
+            n_chars, n_bigrams, char_dim, bigram_dim, shape_dim, summed_inputs, lexicon_dim
+        )
         self.dropout = nn.Dropout(dropout)
         self.lexicon_dim = lexicon_dim
-        self.gru = LacBiGRU(char_dim + 2 * bigram_dim + shape_dim + lexicon_dim, hidden, layers)
+        self.gru = LacBiGRU(self.input_size, hidden, layers)
         self.proj = nn.Linear(2 * hidden, len(labels))
         heads = [nn.Linear(2 * hidden, len(labels)) for _ in range(n_heads)]
         for head in heads:
@@ -153,6 +157,8 @@ class CharBiGRUCRF(CharInputs):
     def widen_input(self, lexicon_dim: int) -> None:
         """Read ``lexicon_dim`` more inputs per character, their weights zero: the network's
         outputs stay as they were until training gives them a use."""
+        if self.summed:
+            raise ValueError("a network with summed inputs reads the lexicon it was built with")
         first = self.gru.ih_weight[0]
         extra = first.new_zeros(first.shape[0], lexicon_dim - self.lexicon_dim, first.shape[2])
         self.gru.ih_weight[0] = nn.Parameter(torch.cat([first.detach(), extra], dim=1))

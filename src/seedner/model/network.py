@@ -11,15 +11,34 @@ from seedner.model.features import SHAPES
 
 
 class CharInputs(nn.Module):
-    """Character, bigram and shape embeddings, the input of both networks."""
+    """Character, bigram and shape embeddings, the input of both networks.
+
+    Concatenated by default. With ``summed``, the character's own inputs (its embedding, its
+    shape's and the lexicon's projection) are added into one ``char_dim`` vector before the two
+    bigram embeddings: a narrower first layer for the same information (the shipped model's
+    inputs are folded so, :mod:`seedner.model.folding`)."""
 
     def __init__(
-        self, n_chars: int, n_bigrams: int, char_dim: int, bigram_dim: int, shape_dim: int
+        self,
+        n_chars: int,
+        n_bigrams: int,
+        char_dim: int,
+        bigram_dim: int,
+        shape_dim: int,
+        summed: bool = False,
+        lexicon_dim: int = 0,
     ) -> None:
         super().__init__()
+        self.summed = summed
         self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
-        self.shape_embed = nn.Embedding(len(SHAPES), shape_dim, padding_idx=0)
+        self.shape_embed = nn.Embedding(
+            len(SHAPES), char_dim if summed else shape_dim, padding_idx=0
+        )
+        if summed and lexicon_dim:
+            self.lexicon_proj = nn.Linear(lexicon_dim, char_dim, bias=False)
+        dims = [char_dim, 2 * bigram_dim] if summed else [char_dim, 2 * bigram_dim, shape_dim]
+        self.input_size = sum(dims) + (0 if summed else lexicon_dim)
 
     def features(
         self,
@@ -32,6 +51,11 @@ class CharInputs(nn.Module):
         ``lexicon``: the words covering each character (:mod:`seedner.model.lexicon`), for a
         network that reads them. Float32 whatever the tables' precision."""
         big = self.bigram_embed(bigrams).float()
+        if self.summed:
+            own = self.char_embed(chars).float() + self.shape_embed(shapes).float()
+            if lexicon is not None:
+                own = own + self.lexicon_proj(lexicon.float())
+            return torch.cat([own, big[:, :-1], big[:, 1:]], dim=-1)
         parts = [self.char_embed(chars).float(), big[:, :-1], big[:, 1:]]
         parts.append(self.shape_embed(shapes).float())
         if lexicon is not None:

@@ -25,6 +25,7 @@ from seedner.model.viterbi import bio_constraints, trimmed
 FILE = "encoder.onnx"
 TABLES = ("char_embed.weight", "bigram_embed.weight", "shape_embed.weight")
 CRF = ("crf.start", "crf.transitions", "crf.end")
+LEXICON_PROJ = "lexicon_proj.weight"  # a model with summed inputs
 
 _threads = 0  # intra-op threads of new sessions; 0: the runtime's default (one per core)
 # "auto": bfloat16 in OpenVINO where the CPU computes it natively, else float32 in ONNX
@@ -160,16 +161,24 @@ class OnnxTagger:
         encoder: Any,
         lexicon: Lexicon | None = None,
         temperature: float = 1.0,
+        summed: bool = False,
+        lexicon_proj: np.ndarray | None = None,
     ) -> None:
         """``labels``: the BIO labels of the ids; ``tables``: float32 character, bigram and
         shape embeddings; ``crf``: start scores, transitions ``[from, to]`` and end scores with
         the BIO penalties already added; ``encoder``: anything with
-        :meth:`EncoderSession.run`; ``temperature``: of the entity scores (calibration)."""
+        :meth:`EncoderSession.run`; ``temperature``: of the entity scores (calibration);
+        ``summed``: the character's own inputs are added into one vector
+        (:class:`seedner.model.network.CharInputs`), the lexicon's through ``lexicon_proj``
+        ``(char_dim, lexicon inputs)``."""
         self.featurizer = featurizer
         self.tables = tables
         self.encoder = encoder
         self.lexicon = lexicon  # the words covering each character, for a model that reads them
         self.lattice = Lattice(labels, *crf, temperature=temperature)
+        self.summed = summed
+        # (lexicon inputs, char_dim), for one product per batch
+        self.lexicon_proj = None if lexicon_proj is None else np.ascontiguousarray(lexicon_proj.T)
 
     @classmethod
     def load(
@@ -179,16 +188,19 @@ class OnnxTagger:
         labels: list[str],
         precision: str | None = None,
         lexicon: Lexicon | None = None,
+        summed: bool = False,
     ) -> OnnxTagger | None:
         """The tagger of a saved GRU model; None when the folder has no ONNX encoder or
         safetensors weights, or ONNX Runtime is not installed. ``precision``: as
         :class:`EncoderSession` takes it; the scores' temperature is the folder's
-        (:func:`seedner.model.calibration.read_temperature`)."""
+        (:func:`seedner.model.calibration.read_temperature`); ``summed``: the model's config
+        says so (``summed_inputs``)."""
         from seedner.model.weights import load_numpy
 
         if not (folder / FILE).is_file():
             return None
-        arrays = load_numpy(folder, [*TABLES, *CRF])
+        projected = [LEXICON_PROJ] if summed and lexicon is not None else []
+        arrays = load_numpy(folder, [*TABLES, *CRF, *projected])
         if arrays is None:  # a legacy model.pt: torch reads it, and builds its own session
             return None
         try:
@@ -200,7 +212,8 @@ class OnnxTagger:
         crf = (start + penalty[-1], trans + penalty[:-1], end)
         tables = (arrays[TABLES[0]], arrays[TABLES[1]], arrays[TABLES[2]])
         temperature = read_temperature(folder, trans)
-        return cls(featurizer, labels, tables, crf, encoder, lexicon, temperature)
+        proj = arrays.get(LEXICON_PROJ)
+        return cls(featurizer, labels, tables, crf, encoder, lexicon, temperature, summed, proj)
 
     def features(
         self,
@@ -212,17 +225,21 @@ class OnnxTagger:
         """Float32 ``(batch, time, features + extra)``: character, bigram i and i+1, shape
         embeddings (``bigrams`` has one more column than ``chars``), each written into its
         slice of one array (no concatenation's copy); the ``extra`` last columns are left for
-        the caller."""
+        the caller. Summed inputs: the shape's embedding is added to the character's."""
         char_table, bigram_table, shape_table = self.tables
         widths = [char_table.shape[1], bigram_table.shape[1], bigram_table.shape[1]]
-        widths.append(shape_table.shape[1])
+        if not self.summed:
+            widths.append(shape_table.shape[1])
         ends = np.cumsum(widths)
         x = np.empty((*chars.shape, int(ends[-1]) + extra), dtype=np.float32)
         big = bigram_table[bigrams]
         x[..., : ends[0]] = char_table[chars]
         x[..., ends[0] : ends[1]] = big[:, :-1]
         x[..., ends[1] : ends[2]] = big[:, 1:]
-        x[..., ends[2] : ends[3]] = shape_table[shapes]
+        if self.summed:
+            x[..., : ends[0]] += shape_table[shapes]
+        else:
+            x[..., ends[2] : ends[3]] = shape_table[shapes]
         return x
 
     def inputs(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -233,6 +250,10 @@ class OnnxTagger:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         if self.lexicon is None:
             return self.features(chars, bigrams, shapes), lengths
+        if self.lexicon_proj is not None:
+            x = self.features(chars, bigrams, shapes)
+            x[..., : self.lexicon_proj.shape[1]] += self.lexicon.features(texts) @ self.lexicon_proj
+            return x, lengths
         x = self.features(chars, bigrams, shapes, extra=WIDTH)
         self.lexicon.features(texts, out=x[..., -WIDTH:])
         return x, lengths

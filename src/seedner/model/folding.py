@@ -1,0 +1,179 @@
+"""Folding a GRU model's concatenated inputs into summed ones, then distilling the difference away.
+
+A model that reads the lexicon concatenates 304 inputs per character: its embedding (128), two
+bigram embeddings (2 × 64), its shape's (8) and the lexicon's 40 bits. The first layer only ever
+sees them through linear maps, so the character's own 176 inputs can be mapped to 128 numbers
+that carry nearly all of what the layer reads of them: 256 inputs, the width of the second
+layer, which the encoder runs about a quarter faster than 304 (``benchmarks/encoder_cost.py``).
+
+:func:`fold` finds that map from the inputs' second moments on sample text: the rank-128
+approximation of the first layer's gate inputs that is best in mean squared error over the data
+(an SVD of the weights whitened by the inputs' covariance), with the inputs' mean restored
+through the bias. The map folds into the tables (character and shape embeddings, a 40 × 128
+lexicon projection), so the summed network (:class:`seedner.model.network.CharInputs`) computes
+it at no cost. What the 128 numbers leave out (about a thousandth of the variance) still moves
+some decisions; :func:`distill` trains the folded network to reproduce the original's emissions
+on the same text (mean squared error, no labels), which returns it to the original's F1.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from seedner.model.component import HYPERPARAMS, CharNER, tagging_batches
+
+SAMPLE_BATCH_CHARS = 4_000
+
+
+def second_moments(rows: Iterator[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance (float64) of the rows of the arrays ``rows`` yields."""
+    total, outer, n = None, None, 0
+    for block in rows:
+        block = block.astype(np.float64)
+        total = block.sum(0) if total is None else total + block.sum(0)
+        outer = block.T @ block if outer is None else outer + block.T @ block
+        n += len(block)
+    assert total is not None and outer is not None and n
+    mean = total / n
+    return mean, outer / n - np.outer(mean, mean)
+
+
+def data_weighted_low_rank(
+    weight: np.ndarray, covariance: np.ndarray, rank: int
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(left, right, kept)``: ``left`` (out, rank) and ``right`` (rank, in) such that
+    ``left @ right @ d`` is the best rank-``rank`` estimate of ``weight @ d`` in mean squared
+    error over inputs ``d`` of ``covariance``; ``kept``: the share of the output's variance
+    the estimate keeps. Directions the inputs never take are dropped."""
+    values, vectors = np.linalg.eigh(covariance)
+    live = values > values.max() * 1e-9
+    values, vectors = values[live], vectors[:, live]
+    u, s, vt = np.linalg.svd(weight @ (vectors * np.sqrt(values)), full_matrices=False)
+    kept = float((s[:rank] ** 2).sum() / (s**2).sum())
+    return u[:, :rank] * s[:rank], vt[:rank] @ (vectors / np.sqrt(values)).T, kept
+
+
+def sample_texts(paths: list[str], per_corpus: int, seed: int) -> list[str]:
+    """Up to ``per_corpus`` sentences (long ones cut into chunks, as training does) of each
+    ``CHAR<TAB>TAG`` corpus file, drawn with ``seed``; the tags are not read."""
+    from seedner.model.corpora import chunked, read_sentences
+
+    texts: list[str] = []
+    for path in paths:
+        sentences = [text for text, _ in chunked(read_sentences(path))]
+        random.Random(seed).shuffle(sentences)
+        texts += sentences[:per_corpus]
+    return texts
+
+
+def own_inputs(ner: CharNER, texts: list[str]) -> Iterator[np.ndarray]:
+    """The character's own inputs (embedding, bigrams left out, shape, lexicon) at each real
+    position of ``texts``, as the concatenated model ``ner`` reads them, batch by batch."""
+    runtime = ner.runtime
+    assert runtime is not None
+    char_dim = int(ner.config["char_dim"])
+    bigram_end = char_dim + 2 * int(ner.config["bigram_dim"])
+    for idx in tagging_batches(texts, SAMPLE_BATCH_CHARS):
+        x, lengths = runtime.inputs([texts[i] for i in idx])
+        real = np.arange(x.shape[1])[None, :] < lengths[:, None]
+        yield x[real][:, np.r_[0:char_dim, bigram_end : x.shape[2]]]
+
+
+def fold(ner: CharNER, texts: list[str]) -> tuple[CharNER, float]:
+    """``(folded, kept)``: a copy of the concatenated GRU model ``ner`` (loaded for inference,
+    float32) with summed inputs, its first layer's maps fitted on ``texts``; ``kept``: the
+    share of the gate inputs' variance kept."""
+    import torch
+
+    from seedner.model.gru_network import CharBiGRUCRF
+
+    teacher = ner.model
+    assert isinstance(teacher, CharBiGRUCRF) and not teacher.summed
+    assert ner.chars is not None and ner.bigrams is not None
+    char_dim = teacher.char_embed.weight.shape[1]
+    bigram_end = char_dim + 2 * teacher.bigram_embed.weight.shape[1]
+    mean, covariance = second_moments(own_inputs(ner, texts))
+    w_ih = teacher.gru.ih_weight[0].detach().double().numpy()  # (2, inputs, 3H)
+    own = np.r_[0:char_dim, bigram_end : w_ih.shape[1]]
+    gates = w_ih.shape[2]
+    weight = np.concatenate([w_ih[0][own].T, w_ih[1][own].T])  # (2 × 3H, own inputs)
+    left, right, kept = data_weighted_low_rank(weight, covariance, char_dim)
+    # the mean of the inputs reaches the gates exactly, through the bias
+    bias_shift = weight @ mean - left @ (right @ mean)
+
+    hyper = {k: v for k, v in ner.config.items() if k in HYPERPARAMS and k != "shape_dim"}
+    hyper["summed_inputs"] = True
+    folded = CharNER.build(ner.chars, ner.bigrams, ner.labels, "gru", **hyper)
+    folded.lexicon, folded.lexicon_entries = ner.lexicon, ner.lexicon_entries
+    folded._source = ner._source  # the lexicon's entries and the calibration are read there
+    student = folded.model
+    assert isinstance(student, CharBiGRUCRF)
+    state = {k: v for k, v in teacher.state_dict().items() if not k.startswith("heads.")}
+    shape_dim = teacher.shape_embed.weight.shape[1]
+    char_map = right[:, :char_dim].T
+    shape_map = right[:, char_dim : char_dim + shape_dim].T
+
+    def tensor(a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+    state["char_embed.weight"] = tensor(state["char_embed.weight"].double().numpy() @ char_map)
+    state["shape_embed.weight"] = tensor(state["shape_embed.weight"].double().numpy() @ shape_map)
+    if teacher.lexicon_dim:
+        state["lexicon_proj.weight"] = tensor(right[:, char_dim + shape_dim :])
+    first = np.empty((2, bigram_end, gates))
+    bias = teacher.gru.ih_bias[0].detach().double().numpy().copy()
+    for d in range(2):
+        first[d, :char_dim] = left[d * gates : (d + 1) * gates].T
+        first[d, char_dim:] = w_ih[d, char_dim:bigram_end]
+        bias[d] += bias_shift[d * gates : (d + 1) * gates]
+    state["gru.ih_weight.0"] = tensor(first)
+    state["gru.ih_bias.0"] = tensor(bias)
+    student.load_state_dict(state)
+    return folded, kept
+
+
+def distill(
+    student: CharNER,
+    teacher: CharNER,
+    texts: list[str],
+    epochs: int,
+    lr: float,
+    batch_chars: int = 3_000,
+    seed: int = 1,
+    report: Callable[[str], None] = print,
+) -> list[dict[str, float]]:
+    """Train ``student``'s network to give ``teacher``'s emissions (its ONNX encoder, float32)
+    on ``texts``: mean squared error over real positions, dropout off, Adam. Returns each
+    epoch's mean loss and seconds."""
+    import torch
+
+    model = student.model
+    teacher_runtime = teacher.runtime
+    assert model is not None and teacher_runtime is not None
+    torch.manual_seed(seed)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    batches = list(tagging_batches(texts, batch_chars))
+    model.eval()  # the teacher's emissions are its inference ones
+    history = []
+    for epoch in range(1, epochs + 1):
+        random.Random(seed + epoch).shuffle(batches)
+        started, total, count = time.perf_counter(), 0.0, 0
+        for idx in batches:
+            batch_texts = [texts[i] for i in idx]
+            target, _ = teacher_runtime.emissions(batch_texts)
+            batch = student.tensorize(batch_texts)
+            mask = batch["mask"].unsqueeze(-1).float()
+            diff = (student.emissions(batch) - torch.from_numpy(target)) * mask
+            loss = (diff**2).sum() / (mask.sum() * diff.shape[-1])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total, count = total + loss.item(), count + 1
+        seconds = time.perf_counter() - started
+        history.append({"epoch": epoch, "loss": total / count, "seconds": seconds})
+        report(f"epoch {epoch}: loss {total / count:.5f} ({seconds:.0f} s)")
+    return history
