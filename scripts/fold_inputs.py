@@ -4,7 +4,7 @@
         [--sentences 3000] [--epochs 3] [--lr 0.0002] [--threads 2] [--seed 1]
 
 The corpora's text only is read (no labels): the same sentences give the inputs' second moments
-for the fold and the distillation's batches (:mod:`seedner.model.folding`). OUT gets the folded
+for the fold and the distillation's batches (:mod:`seedner.model.compression`). OUT gets the folded
 model with MODEL's calibration, training record (the fold and distillation added under
 ``folding``) and model card. Runs on the CPU.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from seedner.model.component import CharNER
-from seedner.model.folding import distill, fold, sample_texts
+from seedner.model.compression import distill, fold, sample_texts
 
 CARRIED = ("calibration.json", "MODEL_CARD.md")
 

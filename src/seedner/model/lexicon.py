@@ -312,19 +312,26 @@ class Lexicon:
                     bits[starts + k, 1] |= kinds
         return bits
 
-    def features(self, texts: list[str], out: np.ndarray | None = None) -> np.ndarray:
-        """Float32 ``(batch, time, WIDTH)`` lexicon inputs of ``texts``, zero-padded; written
-        into ``out`` (a view of that shape, say the last columns of a model's input) if given."""
+    def position_codes(self, texts: list[str]) -> np.ndarray:
+        """``(batch, time, 4)`` int64: each character's class bits (``CLASSES``) at each
+        position (B, M, E, S) of the words covering it, zero-padded."""
         length = max(map(len, texts), default=0)
         # each text padded to one row of length + 1 characters: "\x00" is in no entry, so
         # the rows of the matches' bits are the batch's rows, with no scattering
         joined = "".join(text.ljust(length + 1, "\x00") for text in texts)
-        bits = self.char_bits(joined)
+        bits = self.char_bits(joined).reshape(len(texts), length + 1, len(POSITIONS))
+        return bits[:, :length]
+
+    def features(self, texts: list[str], out: np.ndarray | None = None) -> np.ndarray:
+        """Float32 ``(batch, time, WIDTH)`` lexicon inputs of ``texts``, zero-padded; written
+        into ``out`` (a view of that shape, say the last columns of a model's input) if given."""
+        codes = self.position_codes(texts)
+        length = codes.shape[1]
         # the 4 × 10 bits of a character in one integer, position-major as the inputs are
-        packed = bits[:, 0].copy()
+        packed = codes[..., 0].copy()
         for position in range(1, len(POSITIONS)):
-            packed |= bits[:, position] << (position * len(CLASSES))
-        grid = packed.astype("<u8").reshape(len(texts), length + 1)[:, :length]
+            packed |= codes[..., position] << (position * len(CLASSES))
+        grid = packed.astype("<u8")
         flags = np.unpackbits(
             np.ascontiguousarray(grid).view(np.uint8).reshape(len(texts), length, 8),
             axis=-1,

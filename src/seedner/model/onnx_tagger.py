@@ -18,7 +18,7 @@ import numpy as np
 
 from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer
-from seedner.model.lexicon import WIDTH, Lexicon
+from seedner.model.lexicon import CLASSES, POSITIONS, WIDTH, Lexicon
 from seedner.model.marginals import Lattice, Span
 from seedner.model.viterbi import bio_constraints, trimmed
 
@@ -64,6 +64,18 @@ def _may_have_bfloat16() -> bool:
     except OSError:
         return True
     return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def position_tables(lexicon_proj: np.ndarray) -> np.ndarray:
+    """``(4, 1024, char_dim)``: for each position (B, M, E, S), the projection
+    ``lexicon_proj`` ``(char_dim, WIDTH)`` of each combination of its 10 class bits. Summed
+    inputs add a character's four rows: the projection of its lexicon inputs as look-ups, not a
+    matrix product (whose BLAS threads would contend with the workers')."""
+    classes = len(CLASSES)
+    combos = (np.arange(1 << classes)[:, None] >> np.arange(classes)) & 1
+    weights = lexicon_proj.reshape(lexicon_proj.shape[0], len(POSITIONS), classes)
+    tables = np.einsum("kc,dpc->pkd", combos.astype(np.float64), weights.astype(np.float64))
+    return np.ascontiguousarray(tables, dtype=np.float32)
 
 
 class EncoderSession:
@@ -177,8 +189,7 @@ class OnnxTagger:
         self.lexicon = lexicon  # the words covering each character, for a model that reads them
         self.lattice = Lattice(labels, *crf, temperature=temperature)
         self.summed = summed
-        # (lexicon inputs, char_dim), for one product per batch
-        self.lexicon_proj = None if lexicon_proj is None else np.ascontiguousarray(lexicon_proj.T)
+        self.lexicon_tables = None if lexicon_proj is None else position_tables(lexicon_proj)
 
     @classmethod
     def load(
@@ -250,9 +261,20 @@ class OnnxTagger:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         if self.lexicon is None:
             return self.features(chars, bigrams, shapes), lengths
-        if self.lexicon_proj is not None:
+        if self.lexicon_tables is not None:
             x = self.features(chars, bigrams, shapes)
-            x[..., : self.lexicon_proj.shape[1]] += self.lexicon.features(texts) @ self.lexicon_proj
+            codes = self.lexicon.position_codes(texts)
+            packed = codes[..., 0].copy()
+            for position in range(1, len(POSITIONS)):
+                packed |= codes[..., position] << (position * len(CLASSES))
+            # few distinct combinations in a batch: each projected once, then one look-up
+            combos, each = np.unique(packed, return_inverse=True)
+            mask = (1 << len(CLASSES)) - 1
+            projected = self.lexicon_tables[0][combos & mask]
+            for position in range(1, len(POSITIONS)):
+                shift = position * len(CLASSES)
+                projected += self.lexicon_tables[position][(combos >> shift) & mask]
+            x[..., : projected.shape[1]] += projected[each.reshape(packed.shape)]
             return x, lengths
         x = self.features(chars, bigrams, shapes, extra=WIDTH)
         self.lexicon.features(texts, out=x[..., -WIDTH:])

@@ -147,8 +147,8 @@ def distill(
     report: Callable[[str], None] = print,
 ) -> list[dict[str, float]]:
     """Train ``student``'s network to give ``teacher``'s emissions (its ONNX encoder, float32)
-    on ``texts``: mean squared error over real positions, dropout off, Adam. Returns each
-    epoch's mean loss and seconds."""
+    on ``texts``: mean squared error over real positions, dropout off, Adam from ``lr`` falling
+    linearly to a tenth. Returns each epoch's mean loss and seconds."""
     import torch
 
     model = student.model
@@ -157,6 +157,9 @@ def distill(
     torch.manual_seed(seed)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
     batches = list(tagging_batches(texts, batch_chars))
+    # the rate falls linearly to a tenth over the run: the last steps settle, not wander
+    steps = max(1, epochs * len(batches))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1 - 0.9 * step / steps)
     model.eval()  # the teacher's emissions are its inference ones
     history = []
     for epoch in range(1, epochs + 1):
@@ -172,8 +175,116 @@ def distill(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+            schedule.step()
             total, count = total + loss.item(), count + 1
         seconds = time.perf_counter() - started
         history.append({"epoch": epoch, "loss": total / count, "seconds": seconds})
         report(f"epoch {epoch}: loss {total / count:.5f} ({seconds:.0f} s)")
     return history
+
+
+def unit_moments(ner: CharNER, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per GRU layer, the mean and standard deviation of each of its ``2 × hidden`` outputs
+    (forward units, then backward) over the real positions of ``texts``."""
+    import torch
+
+    model = ner.model
+    assert model is not None
+    sums: list[list[np.ndarray]] = []
+    count = 0
+    with torch.no_grad():
+        for idx in tagging_batches(texts, SAMPLE_BATCH_CHARS):
+            batch = ner.tensorize([texts[i] for i in idx])
+            x = model.features(
+                batch["chars"], batch["bigrams"], batch["shapes"], batch.get("lexicon")
+            )
+            steps = torch.arange(x.shape[1]).unsqueeze(0)
+            ends = batch["lengths"].unsqueeze(1) - 1
+            order = torch.where(steps <= ends, ends - steps, steps).unsqueeze(2)
+            mask = batch["mask"]
+            count += int(mask.sum())
+            for layer in range(len(model.gru.ih_weight)):
+                x = model.gru._layer(x, order, layer)
+                real = x[mask].double().numpy()
+                if len(sums) <= layer:
+                    sums.append([np.zeros(real.shape[1]), np.zeros(real.shape[1])])
+                sums[layer][0] += real.sum(0)
+                sums[layer][1] += (real**2).sum(0)
+    return [
+        (total / count, np.sqrt(np.maximum(squares / count - (total / count) ** 2, 0)))
+        for total, squares in sums
+    ]
+
+
+def prune_hidden(ner: CharNER, texts: list[str], hidden: int) -> CharNER:
+    """A copy of GRU model ``ner`` whose layers keep ``hidden`` units per direction: those
+    whose outputs vary most on ``texts``, weighted by the size of the weights that read them
+    (the next layer's or the output layer's, and their own direction's recurrent ones). A
+    dropped unit's mean output is added to the biases that read it."""
+    import torch
+
+    from seedner.model.gru_network import CharBiGRUCRF
+
+    model = ner.model
+    assert isinstance(model, CharBiGRUCRF) and ner.chars is not None and ner.bigrams is not None
+    state = {k: v.double() for k, v in model.state_dict().items() if not k.startswith("heads.")}
+    old = model.gru.hidden
+    layers = len(model.gru.ih_weight)
+    moments = unit_moments(ner, texts)
+
+    def gate_columns(units: np.ndarray) -> np.ndarray:
+        return np.concatenate([units + g * old for g in range(3)])
+
+    kept: list[np.ndarray] = []  # per layer, kept output indices (forward, then backward + H)
+    for layer in range(layers):
+        mean, std = moments[layer]
+        if layer + 1 < layers:
+            reader = state[f"gru.ih_weight.{layer + 1}"]  # (2, 2H, 3H)
+            reading = (reader**2).sum(dim=(0, 2)).numpy()
+        else:
+            reading = (state["proj.weight"] ** 2).sum(dim=0).numpy()
+        recurrent = (state[f"gru.hh_weight.{layer}"] ** 2).sum(dim=2).numpy().reshape(-1)
+        score = std * np.sqrt(reading + recurrent)
+        chosen = [np.sort(np.argsort(-score[d * old : (d + 1) * old])[:hidden]) for d in range(2)]
+        kept.append(np.concatenate([chosen[0], chosen[1] + old]))
+        dropped = np.setdiff1d(np.arange(2 * old), kept[-1])
+        shift = torch.from_numpy(mean[dropped])
+        # the dropped units' mean output, read by the next layer (or the output layer) ...
+        if layer + 1 < layers:
+            reader = state[f"gru.ih_weight.{layer + 1}"]
+            read = torch.einsum("u,dug->dg", shift, reader[:, dropped])
+            state[f"gru.ih_bias.{layer + 1}"] += read
+        else:
+            state["proj.bias"] += state["proj.weight"][:, dropped] @ shift
+        # ... and by the reset and update gates of their own direction
+        hh = state[f"gru.hh_weight.{layer}"]
+        for d in range(2):
+            mine = dropped[(dropped >= d * old) & (dropped < (d + 1) * old)] - d * old
+            own_shift = torch.from_numpy(mean[mine + d * old])
+            state[f"gru.ih_bias.{layer}"][d, : 2 * old] += own_shift @ hh[d, mine, : 2 * old]
+
+    new_state = dict(state)
+    for layer in range(layers):
+        units = [kept[layer][:hidden], kept[layer][hidden:] - old]
+        w_ih, w_hh = state[f"gru.ih_weight.{layer}"], state[f"gru.hh_weight.{layer}"]
+        bias = state[f"gru.ih_bias.{layer}"]
+        rows = slice(None) if layer == 0 else torch.from_numpy(kept[layer - 1])
+        new_state[f"gru.ih_weight.{layer}"] = torch.stack(
+            [w_ih[d][rows][:, gate_columns(units[d])] for d in range(2)]
+        )
+        new_state[f"gru.hh_weight.{layer}"] = torch.stack(
+            [w_hh[d][units[d]][:, gate_columns(units[d])] for d in range(2)]
+        )
+        new_state[f"gru.ih_bias.{layer}"] = torch.stack(
+            [bias[d][gate_columns(units[d])] for d in range(2)]
+        )
+    new_state["proj.weight"] = state["proj.weight"][:, kept[-1]]
+
+    hyper = {k: v for k, v in ner.config.items() if k in HYPERPARAMS}
+    hyper["hidden"] = hidden
+    pruned = CharNER.build(ner.chars, ner.bigrams, ner.labels, "gru", **hyper)
+    pruned.lexicon, pruned.lexicon_entries = ner.lexicon, ner.lexicon_entries
+    pruned._source = ner._source
+    assert pruned.model is not None
+    pruned.model.load_state_dict({k: v.float() for k, v in new_state.items()})
+    return pruned
