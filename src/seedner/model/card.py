@@ -47,28 +47,36 @@ def model_card(out: Path, command: str, notes: str = "") -> str:
         parts = _finetuned(out, report, config, command)
     else:
         parts = _bilstm(out, report, command)
-    if report.get("folding"):
-        parts += _folding(report["folding"])
+    if report.get("compression"):
+        parts += _compression(report["compression"], config)
     return "\n\n".join([*parts, notes]) + "\n"
 
 
-def _folding(folding: dict[str, Any]) -> list[str]:
-    """The fold into summed inputs and its distillation (``scripts/fold_inputs.py``)."""
-    epochs = ", ".join(f"{e['loss']:.5f}" for e in folding["epochs"]) or "none"
-    s = folding["settings"]
+def _compression(compression: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """The fold into summed inputs, the narrowing and the distillation
+    (``scripts/compress_model.py``)."""
+    epochs = ", ".join(f"{e['loss']:.5f}" for e in compression["epochs"]) or "none"
+    s = compression["settings"]
+    seconds = sum(e["seconds"] for e in compression["epochs"]) / 60
     return [
-        "## Folding",
-        f"```\n{folding['command']}\n```",
+        "## Compression",
+        f"```\n{compression['command']}\n```",
         f"""\
-* The weights trained above read 304 inputs per character, concatenated. Here the character's
-  own inputs (its embedding, shape and lexicon inputs: 176) are folded into 128 numbers added
-  into one vector, so the first layer reads 256 (`seedner.model.compression`): the rank-128 map
-  that best keeps the first layer's gate inputs on {folding["sentences"]:,} training sentences
-  ({folding["characters"]:,} characters; text only, no labels) keeps {folding["variance_kept"]:.4%}
-  of their variance.
-* Then distilled: the folded network trained to give the unfolded one's emissions on the same
-  text (mean squared error, dropout off, Adam lr {s["lr"]} falling linearly to a tenth,
-  seed {s["seed"]}); loss per epoch: {epochs}. The CRF is the unfolded model's, untouched.""",
+* The weights trained above read 304 inputs per character, concatenated, into GRU layers of 128
+  units per direction. Here they are made cheaper (`seedner.model.compression`), on
+  {compression["sentences"]:,} training sentences ({compression["characters"]:,} characters;
+  their text only, no labels):
+  * **folded**: the character's own inputs (its embedding, shape and lexicon inputs: 176) become
+    128 numbers added into one vector, so the first layer reads 256. The rank-128 map that best
+    keeps the first layer's gate inputs keeps {compression["variance_kept"]:.4%} of their
+    variance;
+  * **narrowed** to {config["hidden"]} units per direction in each layer: those whose outputs
+    vary most, weighted by the weights that read them; a dropped unit's mean output moves into
+    the biases;
+  * **distilled**: trained to give the original model's emissions on the same text (mean
+    squared error, dropout off, Adam lr {s["lr"]} falling linearly to a tenth, seed
+    {s["seed"]}, {len(compression["epochs"])} epochs in {seconds:.0f} min); loss per epoch:
+    {epochs}. The CRF is the original model's, untouched.""",
     ]
 
 

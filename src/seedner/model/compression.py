@@ -21,10 +21,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from seedner.model.component import HYPERPARAMS, CharNER, tagging_batches
+
+if TYPE_CHECKING:
+    import torch
 
 SAMPLE_BATCH_CHARS = 4_000
 
@@ -136,6 +140,17 @@ def fold(ner: CharNER, texts: list[str]) -> tuple[CharNER, float]:
     return folded, kept
 
 
+def emission_loss(student: torch.Tensor, teacher: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over real positions of the KL divergence from the teacher's label distribution
+    (softmax of its emissions) to the student's: what a CRF reads of emissions is their
+    differences between labels, not their level, and the likely labels' most."""
+    import torch.nn.functional as F
+
+    target = F.log_softmax(teacher, dim=-1)
+    divergence = F.kl_div(F.log_softmax(student, dim=-1), target, log_target=True, reduction="none")
+    return (divergence.sum(-1) * mask).sum() / mask.sum()
+
+
 def distill(
     student: CharNER,
     teacher: CharNER,
@@ -145,10 +160,12 @@ def distill(
     batch_chars: int = 3_000,
     seed: int = 1,
     report: Callable[[str], None] = print,
+    after_epoch: Callable[[list[dict[str, float]]], None] | None = None,
 ) -> list[dict[str, float]]:
     """Train ``student``'s network to give ``teacher``'s emissions (its ONNX encoder, float32)
-    on ``texts``: mean squared error over real positions, dropout off, Adam from ``lr`` falling
-    linearly to a tenth. Returns each epoch's mean loss and seconds."""
+    on ``texts``: :func:`emission_loss`, dropout off, Adam from ``lr`` falling
+    linearly to a tenth. Returns each epoch's mean loss and seconds; ``after_epoch`` gets them
+    so far after each epoch (to save the student, say)."""
     import torch
 
     model = student.model
@@ -169,9 +186,7 @@ def distill(
             batch_texts = [texts[i] for i in idx]
             target, _ = teacher_runtime.emissions(batch_texts)
             batch = student.tensorize(batch_texts)
-            mask = batch["mask"].unsqueeze(-1).float()
-            diff = (student.emissions(batch) - torch.from_numpy(target)) * mask
-            loss = (diff**2).sum() / (mask.sum() * diff.shape[-1])
+            loss = emission_loss(student.emissions(batch), torch.from_numpy(target), batch["mask"])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -180,6 +195,8 @@ def distill(
         seconds = time.perf_counter() - started
         history.append({"epoch": epoch, "loss": total / count, "seconds": seconds})
         report(f"epoch {epoch}: loss {total / count:.5f} ({seconds:.0f} s)")
+        if after_epoch is not None:
+            after_epoch(history)
     return history
 
 

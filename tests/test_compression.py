@@ -1,6 +1,7 @@
-"""Summed inputs and folding (seedner.model.compression): a summed network tags the same in torch and
-in its ONNX encoder; a fold is exact where the first layer reads no more than the character's
-embedding carries, and close where it reads more; distillation brings the emissions closer."""
+"""Compression (seedner.model.compression): a summed network tags the same in torch and in its
+ONNX encoder; a fold is exact where the first layer reads no more than the character's embedding
+carries, and close where it reads more; narrowing drops the units nothing reads; distillation
+brings the emissions closer."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import torch
 import seedner
 from seedner.model.component import CharNER
 from seedner.model.features import Vocab
-from seedner.model.compression import data_weighted_low_rank, distill, fold
+from seedner.model.compression import data_weighted_low_rank, distill, fold, prune_hidden
 from seedner.model.lexicon import FILE, read_entries
 
 from .helpers import dataset
@@ -114,3 +115,25 @@ def test_the_data_weighted_low_rank_beats_plain_truncation_on_the_data() -> None
     theirs = np.mean((inputs @ plain.T - target) ** 2)
     assert ours < theirs / 2
     assert ours == pytest.approx((1 - kept) * np.var(target, axis=0).sum() / 30, rel=0.05)
+
+
+def test_narrowing_drops_the_units_nothing_reads_and_changes_nothing_else(tmp_path: Path) -> None:
+    texts = _dev_texts(120)
+    original = _concatenated_model(tmp_path / "concatenated", texts, silent_extras=False)
+    model = original.model
+    assert model is not None
+    dead = [1, 4]  # of 6 units per direction: nothing reads their outputs
+    with torch.no_grad():
+        for layer in range(2):
+            for d in range(2):
+                model.gru.hh_weight[layer][d, dead] = 0
+            outputs = dead + [u + 6 for u in dead]
+            if layer == 0:
+                model.gru.ih_weight[1][:, outputs] = 0
+            else:
+                model.proj.weight[:, outputs] = 0
+    original.set_runtime(original.onnx_runtime(_float32_session(original)))
+    narrow = prune_hidden(original, texts, 4)
+    assert narrow.model is not None and narrow.model.gru.hidden == 4
+    narrow.set_runtime(narrow.onnx_runtime(_float32_session(narrow)))
+    np.testing.assert_allclose(_emissions(narrow, texts), _emissions(original, texts), atol=1e-5)
