@@ -31,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("--corpus", action="append", required=True, help="CHAR<TAB>TAG file")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        required=True,
+        help="CHAR<TAB>TAG file, or FILE:N to take its sentences N times",
+    )
     parser.add_argument("--hidden", type=int, default=96, help="GRU units per direction")
     parser.add_argument("--sentences", type=int, default=8000, help="per corpus")
     parser.add_argument("--epochs", type=int, default=6)

@@ -14,8 +14,14 @@ import torch
 
 import seedner
 from seedner.model.component import CharNER
+from seedner.model.compression import (
+    data_weighted_low_rank,
+    distill,
+    fold,
+    prune_hidden,
+    sample_texts,
+)
 from seedner.model.features import Vocab
-from seedner.model.compression import data_weighted_low_rank, distill, fold, prune_hidden
 from seedner.model.lexicon import FILE, read_entries
 
 from .helpers import dataset
@@ -137,3 +143,11 @@ def test_narrowing_drops_the_units_nothing_reads_and_changes_nothing_else(tmp_pa
     assert narrow.model is not None and narrow.model.gru.hidden == 4
     narrow.set_runtime(narrow.onnx_runtime(_float32_session(narrow)))
     np.testing.assert_allclose(_emissions(narrow, texts), _emissions(original, texts), atol=1e-5)
+
+
+def test_sample_texts_draw_per_corpus_and_take_a_small_one_several_times() -> None:
+    weibo = str(dataset("weibo/train.tsv"))
+    once = sample_texts([weibo], 50, seed=1)
+    assert len(once) == 50 and len(set(once)) > 45
+    assert sample_texts([f"{weibo}:3"], 50, seed=1) == once * 3
+    assert sample_texts([weibo], 50, seed=2) != once

@@ -63,14 +63,18 @@ def data_weighted_low_rank(
 
 def sample_texts(paths: list[str], per_corpus: int, seed: int) -> list[str]:
     """Up to ``per_corpus`` sentences (long ones cut into chunks, as training does) of each
-    ``CHAR<TAB>TAG`` corpus file, drawn with ``seed``; the tags are not read."""
+    ``CHAR<TAB>TAG`` corpus file, drawn with ``seed``; the tags are not read. ``PATH:N`` takes
+    the drawn sentences N times (a small corpus given the weight training gave it)."""
     from seedner.model.corpora import chunked, read_sentences
 
     texts: list[str] = []
-    for path in paths:
+    for spec in paths:
+        path, _, copies = spec.rpartition(":")
+        if not (path and copies.isdigit()):
+            path, copies = spec, "1"
         sentences = [text for text, _ in chunked(read_sentences(path))]
         random.Random(seed).shuffle(sentences)
-        texts += sentences[:per_corpus]
+        texts += sentences[:per_corpus] * int(copies)
     return texts
 
 
