@@ -209,8 +209,10 @@ def unit_moments(ner: CharNER, texts: list[str]) -> list[tuple[np.ndarray, np.nd
     (forward units, then backward) over the real positions of ``texts``."""
     import torch
 
+    from seedner.model.gru_network import CharBiGRUCRF
+
     model = ner.model
-    assert model is not None
+    assert isinstance(model, CharBiGRUCRF)
     sums: list[list[np.ndarray]] = []
     count = 0
     with torch.no_grad():
