@@ -1,19 +1,24 @@
-"""Folding a GRU model's concatenated inputs into summed ones, then distilling the difference away.
+"""A cheaper copy of a GRU model: inputs folded, layers narrowed, then distilled to its emissions.
 
 A model that reads the lexicon concatenates 304 inputs per character: its embedding (128), two
 bigram embeddings (2 × 64), its shape's (8) and the lexicon's 40 bits. The first layer only ever
 sees them through linear maps, so the character's own 176 inputs can be mapped to 128 numbers
-that carry nearly all of what the layer reads of them: 256 inputs, the width of the second
-layer, which the encoder runs about a quarter faster than 304 (``benchmarks/encoder_cost.py``).
+that carry nearly all of what the layer reads of them: 256 inputs instead of 304.
 
-:func:`fold` finds that map from the inputs' second moments on sample text: the rank-128
-approximation of the first layer's gate inputs that is best in mean squared error over the data
-(an SVD of the weights whitened by the inputs' covariance), with the inputs' mean restored
-through the bias. The map folds into the tables (character and shape embeddings, a 40 × 128
-lexicon projection), so the summed network (:class:`seedner.model.network.CharInputs`) computes
-it at no cost. What the 128 numbers leave out (about a thousandth of the variance) still moves
-some decisions; :func:`distill` trains the folded network to reproduce the original's emissions
-on the same text (mean squared error, no labels), which returns it to the original's F1.
+* :func:`fold` finds that map from the inputs' second moments on sample text: the rank-128
+  approximation of the first layer's gate inputs that is best in mean squared error over the
+  data (an SVD of the weights whitened by the inputs' covariance), with the inputs' mean
+  restored through the bias. The map folds into the tables (character and shape embeddings, a
+  40 × 128 lexicon projection), so the summed network (:class:`seedner.model.network.CharInputs`)
+  computes it at no cost.
+* :func:`prune_hidden` narrows each GRU layer to the units whose outputs vary most, weighted by
+  the weights that read them.
+* :func:`distill` trains the result to give the original's emissions on the same text (no
+  labels).
+
+What each step gave on the embedded model (dev F1, whole-process speed) is in its model card,
+under alternatives: the fold alone keeps F1 but saves no measurable time in the whole process;
+narrowing saves time and, distilled on the training text alone, loses F1.
 """
 
 from __future__ import annotations

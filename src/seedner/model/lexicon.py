@@ -312,26 +312,25 @@ class Lexicon:
                     bits[starts + k, 1] |= kinds
         return bits
 
-    def position_codes(self, texts: list[str]) -> np.ndarray:
-        """``(batch, time, 4)`` int64: each character's class bits (``CLASSES``) at each
-        position (B, M, E, S) of the words covering it, zero-padded."""
+    def packed_codes(self, texts: list[str]) -> np.ndarray:
+        """``(batch, time)`` int64, zero-padded: each character's 4 × 10 class bits (``CLASSES``
+        at each position B, M, E, S of the words covering it) in one integer, position-major as
+        the inputs are."""
         length = max(map(len, texts), default=0)
         # each text padded to one row of length + 1 characters: "\x00" is in no entry, so
         # the rows of the matches' bits are the batch's rows, with no scattering
         joined = "".join(text.ljust(length + 1, "\x00") for text in texts)
-        bits = self.char_bits(joined).reshape(len(texts), length + 1, len(POSITIONS))
-        return bits[:, :length]
+        bits = self.char_bits(joined)
+        packed = bits[:, 0].copy()
+        for position in range(1, len(POSITIONS)):
+            packed |= bits[:, position] << (position * len(CLASSES))
+        return packed.reshape(len(texts), length + 1)[:, :length]
 
     def features(self, texts: list[str], out: np.ndarray | None = None) -> np.ndarray:
         """Float32 ``(batch, time, WIDTH)`` lexicon inputs of ``texts``, zero-padded; written
         into ``out`` (a view of that shape, say the last columns of a model's input) if given."""
-        codes = self.position_codes(texts)
-        length = codes.shape[1]
-        # the 4 × 10 bits of a character in one integer, position-major as the inputs are
-        packed = codes[..., 0].copy()
-        for position in range(1, len(POSITIONS)):
-            packed |= codes[..., position] << (position * len(CLASSES))
-        grid = packed.astype("<u8")
+        grid = self.packed_codes(texts).astype("<u8")
+        length = grid.shape[1]
         flags = np.unpackbits(
             np.ascontiguousarray(grid).view(np.uint8).reshape(len(texts), length, 8),
             axis=-1,

@@ -15,8 +15,8 @@ class CharInputs(nn.Module):
 
     Concatenated by default. With ``summed``, the character's own inputs (its embedding, its
     shape's and the lexicon's projection) are added into one ``char_dim`` vector before the two
-    bigram embeddings: a narrower first layer for the same information (the shipped model's
-    inputs are folded so, :mod:`seedner.model.compression`)."""
+    bigram embeddings: a narrower first layer for nearly the same information
+    (:func:`seedner.model.compression.fold` turns a concatenated model into one)."""
 
     def __init__(
         self,

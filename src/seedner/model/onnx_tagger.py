@@ -68,8 +68,8 @@ def _may_have_bfloat16() -> bool:
 
 def position_tables(lexicon_proj: np.ndarray) -> np.ndarray:
     """``(4, 1024, char_dim)``: for each position (B, M, E, S), the projection
-    ``lexicon_proj`` ``(char_dim, WIDTH)`` of each combination of its 10 class bits. Summed
-    inputs add a character's four rows: the projection of its lexicon inputs as look-ups, not a
+    ``lexicon_proj`` ``(char_dim, WIDTH)`` of each combination of its 10 class bits: the
+    projection of a character's lexicon inputs is the sum of four rows, look-ups rather than a
     matrix product (whose BLAS threads would contend with the workers')."""
     classes = len(CLASSES)
     combos = (np.arange(1 << classes)[:, None] >> np.arange(classes)) & 1
@@ -263,10 +263,7 @@ class OnnxTagger:
             return self.features(chars, bigrams, shapes), lengths
         if self.lexicon_tables is not None:
             x = self.features(chars, bigrams, shapes)
-            codes = self.lexicon.position_codes(texts)
-            packed = codes[..., 0].copy()
-            for position in range(1, len(POSITIONS)):
-                packed |= codes[..., position] << (position * len(CLASSES))
+            packed = self.lexicon.packed_codes(texts)
             # few distinct combinations in a batch: each projected once, then one look-up
             combos, each = np.unique(packed, return_inverse=True)
             mask = (1 << len(CLASSES)) - 1
