@@ -7,8 +7,8 @@ the result distilled back to the model's emissions.
 The corpora's text only is read (no labels): the same sentences give the inputs' second moments
 for the fold, the units' output variance for the narrowing (a quarter of them) and the
 distillation's batches (:mod:`seedner.model.compression`). OUT gets the compressed model with
-MODEL's calibration, its training record (the compression added under ``compression``) and
-model card. Runs on the CPU.
+MODEL's calibration and its training record (the compression added under ``compression``),
+and a model card written from them. Runs on the CPU.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from pathlib import Path
 
 import torch
 
+from seedner.model.card import write_model_card
 from seedner.model.component import CharNER
 from seedner.model.compression import distill, fold, prune_hidden, sample_texts
 
-CARRIED = ("calibration.json", "MODEL_CARD.md")
+CARRIED = ("calibration.json",)  # the CRF is the model's, so its temperature holds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
         (args.out / "training.json").write_text(text, encoding="utf-8")
+        write_model_card(args.out, record.get("command") or "(not recorded)")
 
     def report(line: str) -> None:
         print(line, flush=True)

@@ -215,6 +215,7 @@ def unit_moments(ner: CharNER, texts: list[str]) -> list[tuple[np.ndarray, np.nd
     import torch
 
     from seedner.model.gru_network import CharBiGRUCRF
+    from seedner.model.network import reversal_order
 
     model = ner.model
     assert isinstance(model, CharBiGRUCRF)
@@ -226,9 +227,7 @@ def unit_moments(ner: CharNER, texts: list[str]) -> list[tuple[np.ndarray, np.nd
             x = model.features(
                 batch["chars"], batch["bigrams"], batch["shapes"], batch.get("lexicon")
             )
-            steps = torch.arange(x.shape[1]).unsqueeze(0)
-            ends = batch["lengths"].unsqueeze(1) - 1
-            order = torch.where(steps <= ends, ends - steps, steps).unsqueeze(2)
+            order = reversal_order(batch["lengths"], x.shape[1], x.device)
             mask = batch["mask"]
             count += int(mask.sum())
             for layer in range(len(model.gru.ih_weight)):

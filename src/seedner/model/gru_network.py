@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from seedner.model.crf import CRF
-from seedner.model.network import CharInputs
+from seedner.model.network import CharInputs, reversal_order
 
 
 class LacBiGRU(nn.Module):
@@ -43,10 +43,7 @@ class LacBiGRU(nn.Module):
             nn.init.uniform_(p, -bound, bound)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, dropout: nn.Module) -> torch.Tensor:
-        steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)
-        ends = lengths.to(x.device).unsqueeze(1) - 1
-        # reversal within each sequence's length (an involution); padding stays in place
-        order = torch.where(steps <= ends, ends - steps, steps).unsqueeze(2)
+        order = reversal_order(lengths, x.shape[1], x.device)
         for layer in range(len(self.ih_weight)):
             if layer:
                 x = dropout(x)

@@ -10,6 +10,14 @@ from seedner.model.crf import CRF
 from seedner.model.features import SHAPES
 
 
+def reversal_order(lengths: torch.Tensor, time: int, device: torch.device) -> torch.Tensor:
+    """``(batch, time, 1)`` positions that reverse each sequence within its length (an
+    involution); padding stays in place, so a backward direction never reads it first."""
+    steps = torch.arange(time, device=device).unsqueeze(0)
+    ends = lengths.to(device).unsqueeze(1) - 1
+    return torch.where(steps <= ends, ends - steps, steps).unsqueeze(2)
+
+
 class CharInputs(nn.Module):
     """Character, bigram and shape embeddings, the input of both networks.
 
@@ -107,9 +115,7 @@ class CharBiLSTMCRF(CharInputs):
         in order. Values at padded positions are meaningless (the CRF masks them).
         """
         forward, backward = self._directions()
-        steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)
-        ends = lengths.unsqueeze(1) - 1
-        order = torch.where(steps <= ends, ends - steps, steps).unsqueeze(2)
+        order = reversal_order(lengths, x.shape[1], x.device)
         out_f, _ = forward(x)
         out_b, _ = backward(x.gather(1, order.expand(-1, -1, x.shape[2])))
         hidden = self.lstm.hidden_size
