@@ -78,6 +78,40 @@ def position_tables(lexicon_proj: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(tables, dtype=np.float32)
 
 
+def quantize_grus(model: Any, input_scale: float) -> None:
+    """Put FakeQuantize on each ``GRUSequence``'s inputs of an OpenVINO ``model``, so that its
+    CPU plugin runs them in int8 (oneDNN's u8/s8 RNN): the input and the state as u8 over
+    [-1, 1] (one scale for both, so the first layer's input comes divided by ``input_scale``
+    and its weights multiplied by it), the input and recurrent weights as s8 with one step per
+    gate unit shared by both. The rounding is the one
+    :class:`seedner.model.gru_network.LacBiGRU` trains for with ``int8_input_scale``."""
+    import openvino.opset13 as ops
+
+    def const(value: Any) -> Any:
+        return ops.constant(np.asarray(value, dtype=np.float32))
+
+    def fake_quantize(source: Any, bound: Any, levels: int) -> Any:
+        low, high = const(-bound), const(bound)
+        return ops.fake_quantize(source, low, high, low, high, levels).output(0)
+
+    for op in model.get_ordered_ops():
+        if op.get_type_name() != "GRUSequence":
+            continue
+        w = op.input(3).get_source_output().get_node().get_data()  # (1, 3H, in)
+        r = op.input(4).get_source_output().get_node().get_data()  # (1, 3H, H)
+        if w.shape[2] != 2 * r.shape[2]:  # the first layer: its input comes scaled down
+            w = w * input_scale
+        bound = np.maximum(np.abs(w).max(-1, keepdims=True), np.abs(r).max(-1, keepdims=True))
+        bound = np.maximum(bound, 1e-8)
+        for port in (0, 1):
+            op.input(port).replace_source_output(
+                fake_quantize(op.input(port).get_source_output(), 1.0, 256)
+            )
+        op.input(3).replace_source_output(fake_quantize(const(w), bound, 255))
+        op.input(4).replace_source_output(fake_quantize(const(r), bound, 255))
+    model.validate_nodes_and_infer_types()
+
+
 class EncoderSession:
     """The encoder graph in OpenVINO (bfloat16) or ONNX Runtime (float32).
 
@@ -90,10 +124,16 @@ class EncoderSession:
     backend: str  # "openvino" or "onnxruntime"
 
     def __init__(
-        self, graph: str | Path | bytes, threads: int | None = None, precision: str | None = None
+        self,
+        graph: str | Path | bytes,
+        threads: int | None = None,
+        precision: str | None = None,
+        int8_scale: float | None = None,
     ) -> None:
         """``graph``: an ONNX file or its bytes; ``threads``: default :func:`set_threads`'s;
-        ``precision``: one of :data:`PRECISIONS`, default ``SEEDNER_PRECISION`` or auto."""
+        ``precision``: one of :data:`PRECISIONS`, default ``SEEDNER_PRECISION`` or auto;
+        ``int8_scale``: a model trained for an int8 encoder (config ``int8_input_scale``):
+        in OpenVINO its GRUs run in int8 (:func:`quantize_grus`), in ONNX Runtime in float32."""
         threads = _threads if threads is None else threads
         precision = precision or _precision
         if precision not in PRECISIONS:
@@ -103,7 +143,7 @@ class EncoderSession:
         self.backend = "onnxruntime"
         if precision != "float32":
             try:
-                if self._open_openvino(graph, threads, precision):
+                if self._open_openvino(graph, threads, precision, int8_scale):
                     return
             except RuntimeError:  # OpenVINO cannot run it on this machine: float32 it is
                 pass
@@ -119,7 +159,9 @@ class EncoderSession:
         self.by_order = any(i.name == "order" for i in self.session.get_inputs())
         self.infer = lambda feed: self.session.run(None, feed)[0]
 
-    def _open_openvino(self, graph: str | Path | bytes, threads: int, precision: str) -> bool:
+    def _open_openvino(
+        self, graph: str | Path | bytes, threads: int, precision: str, int8_scale: float | None
+    ) -> bool:
         if precision == "auto" and not _may_have_bfloat16():
             return False  # without importing OpenVINO (about 40 MB) to ask it
         try:
@@ -134,6 +176,8 @@ class EncoderSession:
         )
         if "order" not in {name for port in model.inputs for name in port.get_names()}:
             return False
+        if int8_scale is not None:
+            quantize_grus(model, int8_scale)
         config: dict[str, Any] = {
             "INFERENCE_PRECISION_HINT": "bf16",
             "NUM_STREAMS": 1,
@@ -147,7 +191,13 @@ class EncoderSession:
             config["INFERENCE_NUM_THREADS"] = threads
         compiled = core.compile_model(model, "CPU", config)
         request, output = compiled.create_infer_request(), compiled.output(0)
-        self.infer = lambda feed: request.infer(feed)[output].copy()
+        if int8_scale is None:
+            self.infer = lambda feed: request.infer(feed)[output].copy()
+        else:  # the first layer reads its input divided by the scale (quantize_grus)
+            inverse = np.float32(1 / int8_scale)
+            self.infer = lambda feed: request.infer({**feed, "x": feed["x"] * inverse})[
+                output
+            ].copy()
         self.backend, self.by_order = "openvino", True
         return True
 
@@ -200,12 +250,14 @@ class OnnxTagger:
         precision: str | None = None,
         lexicon: Lexicon | None = None,
         summed: bool = False,
+        int8_scale: float | None = None,
     ) -> OnnxTagger | None:
         """The tagger of a saved GRU model; None when the folder has no ONNX encoder or
         safetensors weights, or ONNX Runtime is not installed. ``precision``: as
         :class:`EncoderSession` takes it; the scores' temperature is the folder's
         (:func:`seedner.model.calibration.read_temperature`); ``summed``: the model's config
-        says so (``summed_inputs``)."""
+        says so (``summed_inputs``); ``int8_scale``: its ``int8_input_scale``
+        (:class:`EncoderSession`)."""
         from seedner.model.weights import load_numpy
 
         if not (folder / FILE).is_file():
@@ -215,7 +267,7 @@ class OnnxTagger:
         if arrays is None:  # a legacy model.pt: torch reads it, and builds its own session
             return None
         try:
-            encoder = EncoderSession(folder / FILE, precision=precision)
+            encoder = EncoderSession(folder / FILE, precision=precision, int8_scale=int8_scale)
         except ImportError:
             return None
         penalty = bio_constraints(labels)
