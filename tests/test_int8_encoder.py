@@ -14,7 +14,7 @@ import torch
 import seedner
 from seedner.model.component import CharNER
 from seedner.model.compression import int8_copy
-from seedner.model.gru_network import fake_s8_rows, fake_u8
+from seedner.model.gru_network import U8_STEP, fake_s8_rows, fake_u8
 from seedner.model.onnx_tagger import native_bfloat16
 
 from .helpers import dataset
@@ -39,10 +39,10 @@ def _labels(ner: CharNER, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return emissions[real].argmax(-1), emissions[real]
 
 
-def test_the_rounding_keeps_256_input_levels_and_255_weight_levels_per_unit() -> None:
+def test_the_rounding_keeps_256_input_codes_and_255_weight_levels_per_unit() -> None:
     x = torch.linspace(-1.5, 1.5, 2001, requires_grad=True)
     q = fake_u8(x)
-    codes = (q.detach() + 1) * 127.5
+    codes = q.detach() / U8_STEP + 128  # zero at code 128
     assert torch.allclose(codes, codes.round(), atol=1e-3)
     assert codes.min() == 0 and codes.max() == 255
     q.sum().backward()  # straight through: the gradient of the identity

@@ -23,11 +23,13 @@ from torch import nn
 from seedner.model.crf import CRF
 from seedner.model.network import CharInputs, reversal_order
 
+U8_STEP = 2 / 255  # an int8 GRU's input and state codes (seedner.model.onnx_tagger)
+
 
 def fake_u8(x: torch.Tensor) -> torch.Tensor:
-    """``x`` rounded to 256 levels over [-1, 1] (an int8 GRU's inputs and states), with the
-    gradient passed straight through."""
-    q = torch.clamp(torch.round((x + 1) * 127.5), 0, 255) / 127.5 - 1
+    """``x`` rounded as an int8 GRU holds its inputs and states: u8 codes in steps of
+    ``U8_STEP``, zero at code 128 (about [-1, 1]); the gradient passed straight through."""
+    q = (torch.clamp(torch.round(x / U8_STEP) + 128, 0, 255) - 128) * U8_STEP
     return x + (q - x).detach()
 
 

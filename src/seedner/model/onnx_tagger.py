@@ -78,37 +78,44 @@ def position_tables(lexicon_proj: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(tables, dtype=np.float32)
 
 
+# An int8 GRU's inputs and states: 256 codes over about [-1, 1] (seedner.model.gru_network)
+U8_STEP = 2 / 255
+
+
 def quantize_grus(model: Any, input_scale: float) -> None:
     """Put FakeQuantize on each ``GRUSequence``'s inputs of an OpenVINO ``model``, so that its
-    CPU plugin runs them in int8 (oneDNN's u8/s8 RNN): the input and the state as u8 over
-    [-1, 1] (one scale for both, so the first layer's input comes divided by ``input_scale``
-    and its weights multiplied by it), the input and recurrent weights as s8 with one step per
-    gate unit shared by both. The rounding is the one
+    CPU plugin runs them in int8 (oneDNN's u8/s8 RNN): the input and the state as u8 codes in
+    steps of :data:`U8_STEP`, zero at code 128, one scale for both (so the first layer's input
+    is quantized in steps ``input_scale`` times larger and its weights multiplied by it); the
+    input and recurrent weights as s8, one step per gate unit for both. The rounding is the one
     :class:`seedner.model.gru_network.LacBiGRU` trains for with ``int8_input_scale``."""
     import openvino.opset13 as ops
 
     def const(value: Any) -> Any:
         return ops.constant(np.asarray(value, dtype=np.float32))
 
-    def fake_quantize(source: Any, bound: Any, levels: int) -> Any:
-        low, high = const(-bound), const(bound)
-        return ops.fake_quantize(source, low, high, low, high, levels).output(0)
+    def fake_quantize(source: Any, low: Any, high: Any, levels: int, scale: float = 1.0) -> Any:
+        """Quantized over [low, high] × ``scale``, given back over [low, high]."""
+        args = (const(low * scale), const(high * scale), const(low), const(high))
+        return ops.fake_quantize(source, *args, levels).output(0)
 
+    # zero exactly at code 128: a zero point between two codes (127.5, for [-1, 1]) is rounded
+    # by the plugin, which shifts every input by half a step
+    low, high = -128 * U8_STEP, 127 * U8_STEP
     for op in model.get_ordered_ops():
         if op.get_type_name() != "GRUSequence":
             continue
         w = op.input(3).get_source_output().get_node().get_data()  # (1, 3H, in)
         r = op.input(4).get_source_output().get_node().get_data()  # (1, 3H, H)
-        if w.shape[2] != 2 * r.shape[2]:  # the first layer: its input comes scaled down
-            w = w * input_scale
+        scale = input_scale if w.shape[2] != 2 * r.shape[2] else 1.0  # the first layer's
+        w = w * scale
         bound = np.maximum(np.abs(w).max(-1, keepdims=True), np.abs(r).max(-1, keepdims=True))
         bound = np.maximum(bound, 1e-8)
-        for port in (0, 1):
-            op.input(port).replace_source_output(
-                fake_quantize(op.input(port).get_source_output(), 1.0, 256)
-            )
-        op.input(3).replace_source_output(fake_quantize(const(w), bound, 255))
-        op.input(4).replace_source_output(fake_quantize(const(r), bound, 255))
+        x, h = (op.input(port).get_source_output() for port in (0, 1))
+        op.input(0).replace_source_output(fake_quantize(x, low, high, 256, scale))
+        op.input(1).replace_source_output(fake_quantize(h, low, high, 256))
+        op.input(3).replace_source_output(fake_quantize(const(w), -bound, bound, 255))
+        op.input(4).replace_source_output(fake_quantize(const(r), -bound, bound, 255))
     model.validate_nodes_and_infer_types()
 
 
@@ -191,13 +198,7 @@ class EncoderSession:
             config["INFERENCE_NUM_THREADS"] = threads
         compiled = core.compile_model(model, "CPU", config)
         request, output = compiled.create_infer_request(), compiled.output(0)
-        if int8_scale is None:
-            self.infer = lambda feed: request.infer(feed)[output].copy()
-        else:  # the first layer reads its input divided by the scale (quantize_grus)
-            inverse = np.float32(1 / int8_scale)
-            self.infer = lambda feed: request.infer({**feed, "x": feed["x"] * inverse})[
-                output
-            ].copy()
+        self.infer = lambda feed: request.infer(feed)[output].copy()
         self.backend, self.by_order = "openvino", True
         return True
 
