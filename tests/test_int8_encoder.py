@@ -105,3 +105,17 @@ def test_openvino_runs_its_grus_in_int8_as_the_model_trained_for(
         batch = network.tensorize(texts)
         simulated = network.emissions(batch).numpy()[batch["mask"].numpy().astype(bool)]
     assert (simulated.argmax(-1) == int8_labels).mean() > 0.95
+
+
+def test_any_gru_model_runs_in_int8_when_asked(int8_model: tuple[CharNER, Path]) -> None:
+    """``SEEDNER_PRECISION=int8``: the embedded model, not trained for it, its first layer's
+    input scaled by the largest value it can read (9.55: an embedding's)."""
+    pytest.importorskip("openvino", reason="OpenVINO runs the int8 GRU")
+    float_model, _ = int8_model
+    loaded = hanlp.load(str(EMBEDDED), precision="int8")
+    assert loaded.runtime is not None and loaded.runtime.encoder.backend == "openvino"
+    texts = _dev_texts(200)
+    int8_labels, int8_emissions = _labels(loaded, texts)
+    float_labels, float_emissions = _labels(float_model, texts)
+    assert np.abs(int8_emissions - float_emissions).max() > 0.05
+    assert (int8_labels == float_labels).mean() > 0.95

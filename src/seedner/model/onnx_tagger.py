@@ -29,8 +29,9 @@ LEXICON_PROJ = "lexicon_proj.weight"  # a model with summed inputs
 
 _threads = 0  # intra-op threads of new sessions; 0: the runtime's default (one per core)
 # "auto": bfloat16 in OpenVINO where the CPU computes it natively, else float32 in ONNX
-# Runtime; "float32": always ONNX Runtime (results identical on every machine)
-PRECISIONS = ("auto", "float32", "bfloat16")
+# Runtime; "float32": always ONNX Runtime (results identical on every machine); "int8": as
+# bfloat16, with the GRUs in int8 (quantize_grus)
+PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 _precision = os.environ.get("SEEDNER_PRECISION", "auto")
 
 
@@ -80,6 +81,18 @@ def position_tables(lexicon_proj: np.ndarray) -> np.ndarray:
 
 # An int8 GRU's inputs and states: 256 codes over about [-1, 1] (seedner.model.gru_network)
 U8_STEP = 2 / 255
+
+
+def input_bound(tables: tuple[np.ndarray, ...], lexicon_proj: np.ndarray | None) -> float:
+    """The largest absolute value a GRU model's first layer reads: an embedding's, or a
+    lexicon bit (1); with summed inputs, the sum of the largest of each added part (the
+    lexicon's projected columns counted whole). The int8 encoder's input scale for a model not
+    trained for one."""
+    if lexicon_proj is None:
+        return float(max(1.0, *(np.abs(t).max() for t in tables)))
+    char, _, shape = tables
+    parts = [np.abs(char).max(), np.abs(shape).max(), np.abs(lexicon_proj).sum(1).max()]
+    return float(max(np.abs(tables[1]).max(), sum(parts)))
 
 
 def quantize_grus(model: Any, input_scale: float) -> None:
@@ -258,7 +271,8 @@ class OnnxTagger:
         :class:`EncoderSession` takes it; the scores' temperature is the folder's
         (:func:`seedner.model.calibration.read_temperature`); ``summed``: the model's config
         says so (``summed_inputs``); ``int8_scale``: its ``int8_input_scale``
-        (:class:`EncoderSession`)."""
+        (:class:`EncoderSession`); asked for ``int8`` without one, the largest value the first
+        layer can read (:func:`input_bound`)."""
         from seedner.model.weights import load_numpy
 
         if not (folder / FILE).is_file():
@@ -267,6 +281,10 @@ class OnnxTagger:
         arrays = load_numpy(folder, [*TABLES, *CRF, *projected])
         if arrays is None:  # a legacy model.pt: torch reads it, and builds its own session
             return None
+        tables = (arrays[TABLES[0]], arrays[TABLES[1]], arrays[TABLES[2]])
+        proj = arrays.get(LEXICON_PROJ)
+        if int8_scale is None and (precision or _precision) == "int8":
+            int8_scale = input_bound(tables, proj)
         try:
             encoder = EncoderSession(folder / FILE, precision=precision, int8_scale=int8_scale)
         except ImportError:
@@ -274,9 +292,7 @@ class OnnxTagger:
         penalty = bio_constraints(labels)
         start, trans, end = (arrays[name] for name in CRF)
         crf = (start + penalty[-1], trans + penalty[:-1], end)
-        tables = (arrays[TABLES[0]], arrays[TABLES[1]], arrays[TABLES[2]])
         temperature = read_temperature(folder, trans)
-        proj = arrays.get(LEXICON_PROJ)
         return cls(featurizer, labels, tables, crf, encoder, lexicon, temperature, summed, proj)
 
     def features(
