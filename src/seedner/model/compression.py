@@ -315,19 +315,3 @@ def prune_hidden(ner: CharNER, texts: list[str], hidden: int) -> CharNER:
     assert pruned.model is not None
     pruned.model.load_state_dict({k: v.float() for k, v in new_state.items()})
     return pruned
-
-
-def int8_copy(ner: CharNER, input_scale: float) -> CharNER:
-    """A trainable copy of the GRU model ``ner`` (float32) that computes as the int8 encoder
-    will (``int8_input_scale``, :class:`seedner.model.gru_network.LacBiGRU`): distilled to
-    ``ner``'s emissions, it learns weights that keep them through the rounding."""
-    assert ner.model is not None and ner.chars is not None and ner.bigrams is not None
-    hyper = {k: v for k, v in ner.config.items() if k in HYPERPARAMS}
-    hyper["int8_input_scale"] = input_scale
-    copy = CharNER.build(ner.chars, ner.bigrams, ner.labels, "gru", **hyper)
-    copy.lexicon, copy.lexicon_entries = ner.lexicon, ner.lexicon_entries
-    copy._source = ner._source
-    assert copy.model is not None
-    state = {k: v.float() for k, v in ner.model.state_dict().items() if not k.startswith("heads.")}
-    copy.model.load_state_dict(state)
-    return copy

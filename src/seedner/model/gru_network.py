@@ -23,47 +23,13 @@ from torch import nn
 from seedner.model.crf import CRF
 from seedner.model.network import CharInputs, reversal_order
 
-U8_STEP = 2 / 255  # an int8 GRU's input and state codes (seedner.model.onnx_tagger)
-
-
-def fake_u8(x: torch.Tensor) -> torch.Tensor:
-    """``x`` rounded as an int8 GRU holds its inputs and states: u8 codes in steps of
-    ``U8_STEP``, zero at code 128 (about [-1, 1]); the gradient passed straight through."""
-    q = (torch.clamp(torch.round(x / U8_STEP) + 128, 0, 255) - 128) * U8_STEP
-    return x + (q - x).detach()
-
-
-def fake_s8_rows(w_ih: torch.Tensor, w_hh: torch.Tensor, scale: float) -> tuple[torch.Tensor, ...]:
-    """A layer's input and recurrent weights (``(2, in, 3H)``, ``(2, H, 3H)``) rounded as an
-    int8 GRU holds them: 255 levels per gate unit, one step for both matrices, the input's
-    weights multiplied by the input's ``scale`` first; gradient passed straight through."""
-    scaled = w_ih * scale
-    bound = torch.maximum(scaled.abs().amax(1, keepdim=True), w_hh.abs().amax(1, keepdim=True))
-    step = bound.detach().clamp(min=1e-8) / 127
-    q_ih = torch.round(scaled / step) * step / scale
-    q_hh = torch.round(w_hh / step) * step
-    return w_ih + (q_ih - w_ih).detach(), w_hh + (q_hh - w_hh).detach()
-
 
 class LacBiGRU(nn.Module):
-    """Stacked bidirectional GRU layers with LAC's gate formulation; batch-first.
+    """Stacked bidirectional GRU layers with LAC's gate formulation; batch-first."""
 
-    ``int8_input_scale``: train for an int8 encoder (:mod:`seedner.model.onnx_tagger` runs the
-    GRUs in int8 where the model says so): each layer's input (the first layer's divided by
-    this scale) and its state before the recurrent products take 256 levels over [-1, 1], the
-    weights 255 levels per gate unit, as OpenVINO's int8 GRU computes.
-    """
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden: int = 128,
-        layers: int = 2,
-        int8_input_scale: float | None = None,
-    ) -> None:
+    def __init__(self, input_size: int, hidden: int = 128, layers: int = 2) -> None:
         super().__init__()
         self.hidden = hidden
-        self.int8_input_scale = int8_input_scale
         sizes = [input_size] + [2 * hidden] * (layers - 1)
         self.ih_weight = nn.ParameterList(
             nn.Parameter(torch.empty(2, n, 3 * hidden)) for n in sizes
@@ -86,15 +52,10 @@ class LacBiGRU(nn.Module):
 
     def _layer(self, x: torch.Tensor, order: torch.Tensor, layer: int) -> torch.Tensor:
         h_size = self.hidden
-        w_ih, b_ih = self.ih_weight[layer], self.ih_bias[layer]
-        w_hh = self.hh_weight[layer]
-        int8 = self.int8_input_scale is not None
-        if self.int8_input_scale is not None:
-            scale = self.int8_input_scale if layer == 0 else 1.0
-            x = fake_u8(x / scale) * scale
-            w_ih, w_hh = fake_s8_rows(w_ih, w_hh, scale)
         both = torch.stack([x, x.gather(1, order.expand(-1, -1, x.shape[2]))])  # (2, B, T, D)
+        w_ih, b_ih = self.ih_weight[layer], self.ih_bias[layer]
         gates_x = torch.matmul(both, w_ih.unsqueeze(1)) + b_ih[:, None, None, :]  # (2,B,T,3H)
+        w_hh = self.hh_weight[layer]
         w_rz = w_hh[:, :, : 2 * h_size].contiguous()
         w_n = w_hh[:, :, 2 * h_size :].contiguous()
         h = x.new_zeros(2, x.shape[0], h_size)
@@ -102,10 +63,9 @@ class LacBiGRU(nn.Module):
         # unbind, not indexing in the loop: the gradient of each index would be a zero tensor
         # as large as gates_x (quadratic in the length)
         for gx in gates_x.unbind(2):
-            held = fake_u8(h) if int8 else h  # the state the recurrent products read
-            rz = torch.sigmoid(gx[..., : 2 * h_size] + torch.bmm(held, w_rz))
+            rz = torch.sigmoid(gx[..., : 2 * h_size] + torch.bmm(h, w_rz))
             r, z = rz[..., :h_size], rz[..., h_size:]
-            n = torch.tanh(gx[..., 2 * h_size :] + torch.bmm(r * held, w_n))
+            n = torch.tanh(gx[..., 2 * h_size :] + torch.bmm(r * h, w_n))
             h = n + z * (h - n)  # (1 - z)·n + z·h
             outputs.append(h)
         out = torch.stack(outputs, dim=2)  # (2, B, T, H)
@@ -143,17 +103,15 @@ class CharBiGRUCRF(CharInputs):
         layers: int = 2,
         lexicon_dim: int = 0,
         summed_inputs: bool = False,
-        int8_input_scale: float | None = None,
     ) -> None:
         """``lexicon_dim``: lexicon inputs per character (0: none), after the embeddings or,
-        with ``summed_inputs``, projected and added to the character's (:class:`CharInputs`);
-        ``int8_input_scale``: trained for an int8 encoder (:class:`LacBiGRU`)."""
+        with ``summed_inputs``, projected and added to the character's (:class:`CharInputs`)."""
         super().__init__(
             n_chars, n_bigrams, char_dim, bigram_dim, shape_dim, summed_inputs, lexicon_dim
         )
         self.dropout = nn.Dropout(dropout)
         self.lexicon_dim = lexicon_dim
-        self.gru = LacBiGRU(self.input_size, hidden, layers, int8_input_scale)
+        self.gru = LacBiGRU(self.input_size, hidden, layers)
         self.proj = nn.Linear(2 * hidden, len(labels))
         heads = [nn.Linear(2 * hidden, len(labels)) for _ in range(n_heads)]
         for head in heads:
