@@ -101,8 +101,8 @@ def quantize_grus(model: Any, input_scale: float) -> None:
     is quantized in steps ``input_scale`` times larger and its weights multiplied by it); the
     input and recurrent weights as s8, one step per gate unit for both.
 
-    On the embedded model (dev sets, whole extraction path) this moved F1 by -0.5 to +0.8
-    points depending on the set and on the scale, and took 15% less CPU time in the whole
+    On the embedded model (dev sets, whole extraction path) this moved F1 by up to 0.8 points
+    either way, depending on the set and on the scale, and took 15% less CPU time in the whole
     process (model card, alternatives); training for the rounding (distillation through a
     simulation of it) gained nothing over rounding the trained weights."""
     import openvino.opset13 as ops
