@@ -4,7 +4,9 @@ session fixtures on them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +41,22 @@ def dataset(relative: str) -> Path:
     if not path.is_file():
         pytest.skip(f"corpus file {path} is not on this machine (CI has it)")
     return path
+
+
+def msra_dev_texts(n: int, start: int = 0) -> list[str]:
+    """The texts of MSRA dev's sentences ``start`` to ``start + n`` (skipped without it)."""
+    blocks = dataset("msra/dev.tsv").read_text(encoding="utf-8").split("\n\n")[start : start + n]
+    return ["".join(line[0] for line in block.splitlines()) for block in blocks]
+
+
+def real_emissions(ner: Any, texts: list[str]) -> np.ndarray:
+    """A loaded GRU model's emissions (its ONNX runtime's) at the texts' real positions,
+    ``(characters, labels)``."""
+    runtime = ner.runtime
+    assert runtime is not None
+    emissions, lengths = runtime.emissions(texts)
+    real = np.arange(emissions.shape[1])[None, :] < lengths[:, None]
+    return emissions[real]
 
 
 def offline_hanlp_home(monkeypatch: pytest.MonkeyPatch, path: Path) -> Path:

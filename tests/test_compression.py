@@ -24,14 +24,9 @@ from seedner.model.compression import (
 from seedner.model.features import Vocab
 from seedner.model.lexicon import FILE, read_entries
 
-from .helpers import dataset
+from .helpers import dataset, msra_dev_texts, real_emissions
 
 pytest.importorskip("onnx", reason="saving a GRU model writes an ONNX graph (extra: train)")
-
-
-def _dev_texts(n: int) -> list[str]:
-    blocks = dataset("msra/dev.tsv").read_text(encoding="utf-8").split("\n\n")[:n]
-    return ["".join(line[0] for line in block.splitlines()) for block in blocks]
 
 
 def _concatenated_model(folder: Path, texts: list[str], silent_extras: bool) -> CharNER:
@@ -58,16 +53,8 @@ def _concatenated_model(folder: Path, texts: list[str], silent_extras: bool) -> 
     return loaded
 
 
-def _emissions(ner: CharNER, texts: list[str]) -> np.ndarray:
-    runtime = ner.runtime
-    assert runtime is not None
-    emissions, lengths = runtime.emissions(texts)
-    real = np.arange(emissions.shape[1])[None, :] < lengths[:, None]
-    return emissions[real]
-
-
 def test_a_fold_is_exact_when_the_layer_reads_only_the_embedding(tmp_path: Path) -> None:
-    texts = _dev_texts(120)
+    texts = msra_dev_texts(120)
     original = _concatenated_model(tmp_path / "concatenated", texts, silent_extras=True)
     folded, kept = fold(original, texts)
     assert kept == pytest.approx(1.0, abs=1e-9)
@@ -75,19 +62,21 @@ def test_a_fold_is_exact_when_the_layer_reads_only_the_embedding(tmp_path: Path)
     summed = hanlp.load(str(tmp_path / "summed"), precision="float32")
     assert summed.config["summed_inputs"] and summed.model.gru.ih_weight[0].shape[1] == 16
     # exact but for the half precision both are saved in
-    np.testing.assert_allclose(_emissions(summed, texts), _emissions(original, texts), atol=2e-3)
+    np.testing.assert_allclose(
+        real_emissions(summed, texts), real_emissions(original, texts), atol=2e-3
+    )
 
 
 def test_a_summed_model_tags_the_same_in_onnx_and_torch_and_distills_closer(
     tmp_path: Path,
 ) -> None:
-    texts = _dev_texts(200)
+    texts = msra_dev_texts(200)
     original = _concatenated_model(tmp_path / "concatenated", texts, silent_extras=False)
     folded, kept = fold(original, texts)
     assert 0.5 < kept < 1.0  # 50 inputs of the character's own through 8 numbers
     folded.save(tmp_path / "summed")
     summed = hanlp.load(str(tmp_path / "summed"), precision="float32")
-    before = np.mean((_emissions(summed, texts) - _emissions(original, texts)) ** 2)
+    before = np.mean((real_emissions(summed, texts) - real_emissions(original, texts)) ** 2)
     with_onnx = summed.tag(texts)
     summed.set_runtime(None)  # the torch network
     assert summed.tag(texts) == with_onnx
@@ -95,7 +84,7 @@ def test_a_summed_model_tags_the_same_in_onnx_and_torch_and_distills_closer(
     history = distill(summed, original, texts, epochs=3, lr=0.002, report=lambda _: None)
     assert history[2]["loss"] < history[0]["loss"]
     summed.set_runtime(summed.onnx_runtime(_float32_session(summed)))
-    after = np.mean((_emissions(summed, texts) - _emissions(original, texts)) ** 2)
+    after = np.mean((real_emissions(summed, texts) - real_emissions(original, texts)) ** 2)
     assert after < 0.8 * before
 
 
@@ -124,7 +113,7 @@ def test_the_data_weighted_low_rank_beats_plain_truncation_on_the_data() -> None
 
 
 def test_narrowing_drops_the_units_nothing_reads_and_changes_nothing_else(tmp_path: Path) -> None:
-    texts = _dev_texts(120)
+    texts = msra_dev_texts(120)
     original = _concatenated_model(tmp_path / "concatenated", texts, silent_extras=False)
     model = original.model
     assert model is not None
@@ -142,7 +131,9 @@ def test_narrowing_drops_the_units_nothing_reads_and_changes_nothing_else(tmp_pa
     narrow = prune_hidden(original, texts, 4)
     assert narrow.model is not None and narrow.model.gru.hidden == 4
     narrow.set_runtime(narrow.onnx_runtime(_float32_session(narrow)))
-    np.testing.assert_allclose(_emissions(narrow, texts), _emissions(original, texts), atol=1e-5)
+    np.testing.assert_allclose(
+        real_emissions(narrow, texts), real_emissions(original, texts), atol=1e-5
+    )
 
 
 def test_sample_texts_draw_per_corpus_and_take_a_small_one_several_times() -> None:

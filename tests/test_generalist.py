@@ -21,7 +21,7 @@ from seedner.model.generalist import TYPES, Corpus, GeneralistSettings, train_ge
 from seedner.model.gru_network import LacBiGRU
 from seedner.model.trainer import WeightSum
 
-from .helpers import dataset
+from .helpers import dataset, msra_dev_texts
 
 
 def _first_sentences(src: Path, n: int, dest: Path) -> Path:
@@ -101,11 +101,6 @@ def test_batched_bigru_matches_one_sentence_at_a_time_whatever_the_padding() -> 
             torch.testing.assert_close(batched[i, :n], alone, atol=1e-5, rtol=1e-4)
 
 
-def _dev_texts(n: int) -> list[str]:
-    blocks = dataset("msra/dev.tsv").read_text(encoding="utf-8").split("\n\n")[:n]
-    return ["".join(line[0] for line in block.splitlines()) for block in blocks]
-
-
 @pytest.mark.parametrize("layers", [2, 1])
 def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path, layers: int) -> None:
     pytest.importorskip("onnx", reason="saving a GRU model writes an ONNX graph (extra: train)")
@@ -127,7 +122,7 @@ def test_short_training_run_saves_a_model_that_hanlp_loads(tmp_path: Path, layer
     assert tagger.runtime is not None  # ONNX Runtime on the CPU
     assert tagger.model is not None and not tagger.model.heads  # corpus heads are not saved
     assert len(tagger.model.gru.ih_weight) == layers
-    texts = _dev_texts(20)
+    texts = msra_dev_texts(20)
     with_onnx = tagger.tag(texts)
     assert [len(tags) for tags in with_onnx] == [len(t) for t in texts]
     tagger.set_runtime(None)  # the torch network, as in training
@@ -138,7 +133,7 @@ def test_embedded_model_tags_the_same_in_onnx_runtime_and_in_torch() -> None:
     tagger = hanlp.load(str(Path(seedner.__file__).parent / "embedded"), precision="float32")
     if tagger.runtime is None:
         pytest.skip("the embedded model has no ONNX encoder (a BiLSTM)")
-    texts = _dev_texts(300)
+    texts = msra_dev_texts(300)
     with_onnx = tagger.tag(texts)
     assert sum(tag.startswith("B-") for tags in with_onnx for tag in tags) > 200  # not all O
     tagger.set_runtime(None)

@@ -10,29 +10,14 @@ import numpy as np
 import pytest
 
 import seedner
-from seedner.model.component import CharNER
 from seedner.model.onnx_tagger import TABLES, input_bound
 from seedner.model.weights import load_numpy
 
-from .helpers import dataset
+from .helpers import msra_dev_texts, real_emissions
 
 pytest.importorskip("openvino", reason="OpenVINO runs the int8 GRU")
 
 EMBEDDED = Path(seedner.__file__).parent / "embedded"
-
-
-def _dev_texts(n: int) -> list[str]:
-    blocks = dataset("msra/dev.tsv").read_text(encoding="utf-8").split("\n\n")[200 : 200 + n]
-    return ["".join(line[0] for line in block.splitlines()) for block in blocks]
-
-
-def _labels(ner: CharNER, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each real position's best label by the emissions alone, and the emissions."""
-    runtime = ner.runtime
-    assert runtime is not None
-    emissions, lengths = runtime.emissions(texts)
-    real = np.arange(emissions.shape[1])[None, :] < lengths[:, None]
-    return emissions[real].argmax(-1), emissions[real]
 
 
 def test_the_input_scale_is_the_largest_value_the_first_layer_reads() -> None:
@@ -52,13 +37,14 @@ def test_the_input_scale_is_the_largest_value_the_first_layer_reads() -> None:
 
 
 def test_the_embedded_model_runs_its_grus_in_int8_when_asked() -> None:
-    texts = _dev_texts(200)
+    texts = msra_dev_texts(200, start=200)
     float_model = hanlp.load(str(EMBEDDED), precision="float32")
     int8_model = hanlp.load(str(EMBEDDED), precision="int8")
     assert float_model.runtime.encoder.backend == "onnxruntime"
     assert int8_model.runtime.encoder.backend == "openvino"
-    float_labels, float_emissions = _labels(float_model, texts)
-    int8_labels, int8_emissions = _labels(int8_model, texts)
+    float_emissions = real_emissions(float_model, texts)
+    int8_emissions = real_emissions(int8_model, texts)
+    float_labels, int8_labels = float_emissions.argmax(-1), int8_emissions.argmax(-1)
     # rounded to 8 bits, so not the float model's emissions, yet its best labels almost
     # everywhere (97-98% of MSRA dev's characters)
     assert np.abs(int8_emissions - float_emissions).max() > 0.05
