@@ -1,6 +1,7 @@
 """The encoder graph: each direction a forward GRU, the backward one over sequences reversed
 within their lengths, gives what one bidirectional GRU with sequence lengths gives; and the
-bfloat16 encoder (OpenVINO) agrees with float32 and does not depend on its batch."""
+bfloat16 encoder (OpenVINO, the graph rebuilt in its own operations) agrees with float32 and
+does not depend on its batch."""
 
 from __future__ import annotations
 
@@ -91,6 +92,44 @@ def test_forward_grus_over_reversed_sequences_equal_a_bidirectional_gru_with_len
     x = rng.normal(size=(5, 9, features)).astype(np.float32)
     valid = np.arange(9)[None, :] < lengths[:, None]
     np.testing.assert_allclose(new.run(x, lengths)[valid], old.run(x, lengths)[valid], atol=1e-5)
+
+
+def test_the_encoder_rebuilt_in_openvino_gives_the_onnx_graphs_emissions() -> None:
+    ov = pytest.importorskip("openvino", reason="the native encoder runs in OpenVINO")
+    from seedner.model.onnx_tagger import reversal
+    from seedner.model.openvino_graph import native_encoder
+
+    rng = np.random.default_rng(1)
+    features, hidden, labels = 7, 5, 4
+    layers, size = [], features
+    for _ in range(2):
+        layers.append((rng.normal(0, 0.5, (2, 3 * hidden, size)),
+                       rng.normal(0, 0.5, (2, 3 * hidden, hidden)),
+                       rng.normal(0, 0.5, (2, 6 * hidden))))  # fmt: skip
+        size = 2 * hidden
+    proj_w, proj_b = rng.normal(0, 0.5, (2 * hidden, labels)), rng.normal(0, 0.5, labels)
+    graph = bigru_graph(layers, proj_w, proj_b)
+    core = ov.Core()
+    native = native_encoder(core.read_model(graph, b""))
+    assert native is not None
+    assert [op.get_type_name() for op in native.get_ordered_ops()].count("GRUSequence") == 4
+    compiled = core.compile_model(native, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+    lengths = np.array([9, 1, 5, 9, 3])
+    x = rng.normal(size=(5, 9, features)).astype(np.float32)
+    got = compiled({"x": x, "order": reversal(lengths, 9)})[0]
+    want = EncoderSession(graph, threads=1, precision="float32").run(x, lengths)
+    valid = np.arange(9)[None, :] < lengths[:, None]
+    np.testing.assert_allclose(got[valid], want[valid], atol=1e-5)
+
+
+def test_a_graph_of_other_weights_is_not_rebuilt() -> None:
+    ov = pytest.importorskip("openvino", reason="the native encoder runs in OpenVINO")
+    from seedner.model.openvino_graph import native_encoder
+
+    graph = _bidirectional_with_lengths(
+        [(np.ones((2, 6, 3)), np.ones((2, 6, 2)), np.zeros((2, 12)))], np.ones((4, 2)), np.zeros(2)
+    )
+    assert native_encoder(ov.Core().read_model(graph, b"")) is None
 
 
 def _seed_sentences() -> list[str]:

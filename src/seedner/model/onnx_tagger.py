@@ -20,6 +20,7 @@ from seedner.model.calibration import read_temperature
 from seedner.model.features import Featurizer
 from seedner.model.lexicon import CLASSES, POSITIONS, WIDTH, Lexicon
 from seedner.model.marginals import Lattice, Span
+from seedner.model.openvino_graph import native_encoder
 from seedner.model.viterbi import bio_constraints, trimmed
 
 FILE = "encoder.onnx"
@@ -199,6 +200,7 @@ class EncoderSession:
         )
         if "order" not in {name for port in model.inputs for name in port.get_names()}:
             return False
+        model = native_encoder(model) or model
         if int8_scale is not None:
             quantize_grus(model, int8_scale)
         config: dict[str, Any] = {
